@@ -315,8 +315,11 @@ def sgd(X, # features (n, d)
     with np.errstate(over='ignore', invalid='ignore'):  # overflow is caught below, as a DivergenceError
         for e in range(int(epochs)):
             total = 0.0
-            for idx in epoch_batches(n, batch_size, seed, e):
-                loss, gw, gb = _loss_grad(X[idx], y[idx], w, b, l2)
+            batches = epoch_batches(n, batch_size, seed, e)
+            perm = np.concatenate(batches) if batches else np.arange(0)
+            Xp, yp, s = X[perm], y[perm], 0  # one gather per epoch; each batch is then a contiguous slice
+            for idx in batches:
+                k = len(idx); loss, gw, gb = _loss_grad(Xp[s:s + k], yp[s:s + k], w, b, l2); s += k
                 if not math.isfinite(loss):
                     raise _diverged(X, fit_intercept, l2, lr, 'is not finite', e, loss, sgd=True)
                 total += float(loss) * len(idx)
