@@ -1,0 +1,91 @@
+"""Closed-form solvers: speed and accuracy, measured in one run.
+
+1. Well-conditioned, float64, n=1,000,000, d=100, with an intercept (columns with non-zero means) and a noise-free
+   target, so the exact least-squares solution is the known truth: fit time and relative coefficient error of each
+   `linreg_lab.solvers.lstsq` path and of scikit-learn's `LinearRegression`.
+2. Ill-conditioned: nearly collinear columns, condition number 1e7 (`linreg_lab.data.collinear_design`), against
+   `scipy.linalg.lstsq(lapack_driver='gelsy')` on the design with a ones column.
+3. The NIST StRD table: digits (LRE) of coefficients, standard errors, residual SD and R² with solver='auto'.
+
+Usage: python benchmarks/solvers.py [--n 1000000] [--d 100] [--blas-threads K]
+(--blas-threads limits BLAS threads for every method alike, via threadpoolctl: on a shared, oversubscribed machine
+multi-threaded OpenBLAS can spin-wait and time noise rather than work.)
+Last line: RESULT auto_speedup_vs_sklearn=… auto_rel_err=… ill_err_vs_gelsy=… nist_min_lre=…
+"""
+import argparse, contextlib, time, warnings
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+import scipy.linalg
+from sklearn.linear_model import LinearRegression
+from linreg_lab.data import collinear_design
+from linreg_lab.solvers import lstsq, NIST_NAMES
+from linreg_lab.inference import nist_lre
+
+def timed(f, repeat=1):
+    "Result and best wall time of `repeat` calls (the minimum is the least disturbed by other processes)."
+    best = np.inf
+    for _ in range(repeat):
+        t = time.perf_counter(); out = f(); best = min(best, time.perf_counter() - t)
+    return out, best
+
+def rel_err(coef, truth): return float(np.linalg.norm(coef - truth) / np.linalg.norm(truth))
+
+def run_case(title, X, y, coef, intercept, solvers, extra, repeat=2):
+    print(f"\n{title}")
+    print(f"{'method':<28}{'path':<10}{'best of ' + str(repeat) + ' (s)':>14}{'rel. coef error':>18}{'intercept error':>18}")
+    rows = {}
+    for s in solvers:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            r, t = timed(lambda: lstsq(X, y, solver=s), repeat)
+        rows[s] = (t, rel_err(r.coef, coef))
+        print(f"{'lstsq ' + repr(s):<28}{r.solver:<10}{t:>14.3f}{rows[s][1]:>18.2e}{abs(r.intercept - intercept):>18.2e}")
+    for name, f in extra.items():
+        (c, b), t = timed(f, repeat)
+        rows[name] = (t, rel_err(c, coef))
+        print(f"{name:<28}{'':<10}{t:>14.3f}{rows[name][1]:>18.2e}{abs(b - intercept):>18.2e}")
+    return rows
+
+def sklearn_fit(X, y):
+    m = LinearRegression().fit(X, y)
+    return m.coef_, m.intercept_
+
+def gelsy_fit(X, y):
+    sol = scipy.linalg.lstsq(np.c_[np.ones(len(y)), X], y, lapack_driver='gelsy')[0]
+    return sol[1:], sol[0]
+
+def main(n=1_000_000, d=100):
+    threads = sorted({(i['internal_api'], i['num_threads']) for i in threadpool_info()})
+    print(f"numpy {np.__version__}, scipy {scipy.__version__}; float64; thread pools {threads}")
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, d)) + rng.uniform(-5, 5, d)
+    coef, b0 = rng.standard_normal(d), 3.0
+    y = X @ coef + b0
+    well = run_case(f"1. well-conditioned: n={n:,}, d={d}, noise-free target", X, y, coef, b0,
+                    ('auto', 'cholesky', 'qr', 'svd'), {'sklearn LinearRegression': lambda: sklearn_fit(X, y)})
+    del X, y
+    n_ill = min(n, 200_000)
+    Xi, yi, ci = collinear_design(n=n_ill, d=d, cond=1e7, seed=0)
+    yi = yi + 2.0
+    ill = run_case(f"2. ill-conditioned: n={n_ill:,}, d={d}, cond(X)=1e7 (collinear_design)", Xi, yi, ci, 2.0,
+                   ('auto', 'cholesky', 'qr', 'svd'), {'scipy lstsq gelsy': lambda: gelsy_fit(Xi, yi),
+                                                      'sklearn LinearRegression': lambda: sklearn_fit(Xi, yi)})
+    print("\n3. NIST StRD, solver='auto': correct digits (LRE), worst element")
+    print(f"{'problem':<10}{'path':<10}{'coef':>8}{'std err':>9}{'resid SD':>10}{'R²':>7}")
+    lres = []
+    for name in NIST_NAMES:
+        r = nist_lre(name)
+        vals = [r['beta'], r['sd_beta'], r['residual_sd'], r['r_squared']]
+        lres += vals
+        print(f"{name:<10}{r['solver']:<10}" + ''.join(f"{v:>{w}.1f}" for v, w in zip(vals, (8, 9, 10, 7))))
+    speedup = well['sklearn LinearRegression'][0] / well['auto'][0]
+    print(f"\nRESULT auto_speedup_vs_sklearn={speedup:.2f} auto_rel_err={well['auto'][1]:.2e} "
+          f"ill_err_vs_gelsy={ill['auto'][1] / ill['scipy lstsq gelsy'][1]:.3g} nist_min_lre={min(lres):.2f}")
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--n', type=int, default=1_000_000); ap.add_argument('--d', type=int, default=100)
+    ap.add_argument('--blas-threads', type=int, default=None, help='limit BLAS threads for every method (default: as installed)')
+    a = ap.parse_args()
+    with (threadpool_limits(a.blas_threads) if a.blas_threads else contextlib.nullcontext()):
+        main(a.n, a.d)
