@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 TORCH ?= torch==2.13.0
 
-.PHONY: install train test test-slow check docs browser-check execute bench clean-docs
+.PHONY: install train test test-slow check docs browser-check execute bench
 
 install:  ## create the venv (if missing), install the CPU torch wheel first, then the package with its dev tools
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "$(TORCH)"
+	$(PY) -m pip install -q $(TORCH)
 	$(PY) -m pip install -q -e ".[dev]"
 
 train:  ## the main job: the seed's credit-risk regression, trained and compared with least squares

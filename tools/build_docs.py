@@ -141,7 +141,9 @@ def readme_markdown(nb, title, desc):
             elif any(k.startswith('image/') for k in data):
                 print(f'build_docs: note: README leaves out an image output of nbs/index.ipynb', file=sys.stderr)
         flush()
-    return '\n\n'.join(out).strip() + '\n'
+    # links to other notebooks are relative to nbs/; README.md lives one folder up
+    md = re.sub(r'\]\((?![a-z]+:|#|/)([\w.-]+\.ipynb)', r'](nbs/\1', '\n\n'.join(out))
+    return md.strip() + '\n'
 
 _re_page_link = re.compile(r'(?<!!)\[((?:[^\[\]]|\[[^\]]*\])*)\]\((?![a-z]+:|#|/)([\w.-]+?)(\.html|\.ipynb)(#[^)\s]*)?\)')
 
