@@ -11,8 +11,9 @@ import torch
 from .data import check_X, check_Xy
 
 # %% auto #0
-__all__ = ['mse_loss', 'mse_grad', 'autograd_grad', 'numerical_grad', 'rel_error', 'check_grad', 'hessian', 'lipschitz_constant',
-           'default_step_size', 'DivergenceError', 'GDResult', 'gradient_descent', 'epoch_batches', 'sgd']
+__all__ = ['SGD_BLOWUP', 'SGD_GROWTH', 'mse_loss', 'mse_grad', 'autograd_grad', 'numerical_grad', 'rel_error', 'check_grad',
+           'hessian', 'lipschitz_constant', 'default_step_size', 'DivergenceError', 'GDResult', 'gradient_descent',
+           'epoch_batches', 'sgd']
 
 # %% ../nbs/02_gradients.ipynb #5a8178f8
 def _to_numpy(a): return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a
@@ -293,6 +294,9 @@ def epoch_batches(n:int, # number of samples
     return [perm[i:i + int(batch_size)] for i in range(0, int(n), int(batch_size))]
 
 # %% ../nbs/02_gradients.ipynb #133608b1
+SGD_BLOWUP = 1e3 # `sgd` declares divergence when an epoch's loss exceeds the first epoch's by this factor
+SGD_GROWTH = 10.0 # ... or when `patience` epochs of growth in a row multiply the loss by at least this
+
 def sgd(X, # features (n, d)
         y, # targets (n,)
         lr:float=0.01, # step size
@@ -304,7 +308,7 @@ def sgd(X, # features (n, d)
         w0=None, # initial weights (zeros)
         b0=None, # initial intercept (0)
         tol:float=None, # stop when the epoch loss changes by ≤ tol (relative); None: run all epochs
-        patience:int=3, # raise DivergenceError after this many epochs of growth above the first epoch's loss
+        patience:int=3, # raise DivergenceError after this many epochs of growth in a row that together multiply the loss by ≥ SGD_GROWTH
        )->GDResult:
     "Mini-batch SGD on `mse_loss`, float64, with the hand-written gradient; `losses` is the mean batch loss per epoch."
     X, y = check_Xy(X, y)
@@ -326,9 +330,14 @@ def sgd(X, # features (n, d)
                 w -= lr * gw
                 if b is not None: b -= lr * float(gb)
             losses.append(total / n)
-            ups = ups + 1 if e and losses[-1] > losses[-2] and losses[-1] > losses[0] else 0
-            if ups >= patience:
-                raise _diverged(X, fit_intercept, l2, lr, f'grew for {ups} epochs in a row', e, losses[-1], sgd=True)
+            if not math.isfinite(losses[-1]):
+                raise _diverged(X, fit_intercept, l2, lr, 'is not finite', e, losses[-1], sgd=True)
+            if losses[-1] > SGD_BLOWUP * losses[0] > 0:
+                raise _diverged(X, fit_intercept, l2, lr, f'grew to {losses[-1] / losses[0]:.3g}× the first epoch\'s', e, losses[-1], sgd=True)
+            ups = ups + 1 if e and losses[-1] > losses[-2] else 0   # noise makes a few rises in a row common: ask for growth too
+            if ups >= patience and losses[-1] > SGD_GROWTH * losses[-1 - ups]:
+                raise _diverged(X, fit_intercept, l2, lr, f'grew for {ups} epochs in a row, {losses[-1] / losses[-1 - ups]:.3g}×',
+                                e, losses[-1], sgd=True)
             if tol is not None and e and abs(losses[-2] - losses[-1]) <= tol * abs(losses[-2]):
                 converged = True; break
     return GDResult(w, b, np.array(losses), len(losses), converged, lr)

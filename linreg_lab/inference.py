@@ -75,9 +75,10 @@ def ols_inference(result:LstsqResult, # an unpenalised fit from `lstsq`
     if len(names) != d: raise ValueError(f"{len(names)} names for {d} features")
     k0 = int(result.fit_intercept)
     df_resid, df_model = float(n - result.rank - k0), float(result.rank)
-    if df_resid <= 0: warnings.warn(f"no residual degrees of freedom (n={n}, {result.rank + k0} parameters): "
-                                    "standard errors are undefined", stacklevel=2)
-    sigma2 = result.rss / df_resid if df_resid > 0 else np.nan
+    if df_resid <= 0:
+        raise ValueError(f"ols_inference needs more samples than parameters: n={n}, p={result.rank + k0} (no residual degrees "
+                         "of freedom, so σ̂², standard errors, t, p values, intervals, adjusted R² and F are undefined)")
+    sigma2 = result.rss / df_resid
     Cm, xm = result.cov_unscaled, result.x_mean
     if k0:
         Cx = Cm @ xm
@@ -86,13 +87,15 @@ def ols_inference(result:LstsqResult, # an unpenalised fit from `lstsq`
         tss = float(ww @ (y - result.y_mean)**2)
     else:
         cov, params, tss = Cm * sigma2, result.coef.copy(), float(ww @ (y * y))
+    rss = np.float64(result.rss)   # numpy scalars: a zero RSS gives F = inf, never a ZeroDivisionError
+    no_var = tss <= (n * np.finfo(np.float64).eps)**2 * float(ww @ (y * y))   # y constant (all 0 without intercept)
     with np.errstate(divide='ignore', invalid='ignore'):
         se = np.sqrt(np.diag(cov))
         t = params / se
-        p = 2 * stats.t.sf(np.abs(t), df_resid) if df_resid > 0 else np.full_like(t, np.nan)
-        r2 = 1 - result.rss / tss
-        adj = 1 - (n - k0) / df_resid * (1 - r2) if df_resid > 0 else np.nan
-        f = ((tss - result.rss) / df_model) / (result.rss / df_resid) if df_model > 0 and df_resid > 0 else np.nan
+        p = 2 * stats.t.sf(np.abs(t), df_resid)
+        r2 = np.nan if no_var else 1 - rss / tss   # nothing to explain: R² is 0/0
+        adj = 1 - (n - k0) / df_resid * (1 - r2)
+        f = ((tss - rss) / df_model) / (rss / df_resid) if df_model > 0 and not no_var else np.nan
     fp = float(stats.f.sf(f, df_model, df_resid)) if np.isfinite(f) else (0.0 if f == np.inf else np.nan)
     if result.cond > COND_WARN:
         warnings.warn(f"condition number {result.cond:.3g} > {COND_WARN:g}: the columns are strongly collinear, "

@@ -131,13 +131,23 @@ def _from_qr(qtz:np.ndarray, R:np.ndarray, P:np.ndarray)->tuple:
     Ainv[np.ix_(P, P)] = Rinv @ Rinv.T
     return x, Ainv
 
-def _min_norm(qtz:np.ndarray, R:np.ndarray, P:np.ndarray, tol:float)->tuple:
+def _min_norm(qtz:np.ndarray, R:np.ndarray, P:np.ndarray, tol:float,
+              s:np.ndarray|None=None, # column scales: make γ/s, not γ, the shortest solution
+             )->tuple:
     "Minimum-norm solution, pseudo-inverse of ZᵀZ, rank and singular values, from the SVD of M = R Pᵀ (Z = Q M)."
     M = np.empty_like(R); M[:, P] = R
     U, sv, Vt = linalg.svd(M, full_matrices=False, check_finite=False)
     r = int((sv > tol * sv[0]).sum()) if sv[0] > 0 else 0
     Vr = Vt[:r].T
-    return Vr @ ((U[:, :r].T @ qtz) / sv[:r]), (Vr / sv[:r]**2) @ Vr.T, r, sv
+    Vr[~M.any(axis=0)] = 0.0   # an all-zero column lies exactly in the null space
+    x, Ainv = Vr @ ((U[:, :r].T @ qtz) / sv[:r]), (Vr / sv[:r]**2) @ Vr.T
+    if s is not None and r < M.shape[1]:
+        # β = γ/s: project β₀ on the row space S·span(V_r) of the unscaled design (the solutions differ by S⁻¹·null)
+        Qb = linalg.qr(s[:, None] * Vr, mode='economic')[0] if r else np.zeros((len(s), 0))
+        Pr = Qb @ Qb.T
+        x = s * (Pr @ (x / s))
+        Ainv = (s[:, None] * Pr) @ (Ainv / np.outer(s, s)) @ (Pr * s)   # S·P·(S⁻¹A⁺S⁻¹)·P·S: gives the true pseudo-inverse
+    return x, Ainv, r, sv
 
 # %% ../nbs/04_solvers.ipynb #04328729
 def _refine(X:np.ndarray, y:np.ndarray, w:np.ndarray|None, # the raw data and weights
@@ -236,7 +246,7 @@ def lstsq(X, # features (n, d): array-like, validated by `check_Xy`
             path, (x, Ainv) = 'qr', _from_qr(qtz, R, P)
             sv, rank = linalg.svdvals(R), d
         else:
-            path, (x, Ainv, rank, sv) = 'svd', _min_norm(qtz, R, P, tol)
+            path, (x, Ainv, rank, sv) = 'svd', _min_norm(qtz, R, P, tol, s if alpha == 0 else None)
         if alpha > 0:
             M = np.empty_like(R); M[:, P] = R
             Gs = M.T @ M - np.diag(lam)
