@@ -75,7 +75,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n', type=int, default=200_000); ap.add_argument('--d', type=int, default=20)
     ap.add_argument('--batch-size', type=int, default=64)
-    ap.add_argument('--repeats', type=int, default=1, help='best of this many runs of each (default 1)')
+    ap.add_argument('--repeats', type=int, default=3, help='best of this many runs of each (default 3)')
     a = ap.parse_args()
     X, y, Xt, yt = data(a.n, a.d)
     print(f"one epoch, n={a.n:,}, d={a.d}, batch {a.batch_size} (SGDRegressor: per-sample), lr {LR_TORCH} on nn.MSELoss; "

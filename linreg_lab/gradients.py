@@ -316,14 +316,14 @@ def sgd(X, # features (n, d)
     if int(epochs) != epochs or epochs < 0: raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
     w, b = _init(X, fit_intercept, w0, b0)
     n, losses, ups, converged = len(y), [], 0, False
+    bufX, bufy = np.empty((min(int(batch_size), n), X.shape[1])), np.empty(min(int(batch_size), n))
     with np.errstate(over='ignore', invalid='ignore'):  # overflow is caught below, as a DivergenceError
         for e in range(int(epochs)):
             total = 0.0
-            batches = epoch_batches(n, batch_size, seed, e)
-            perm = np.concatenate(batches) if batches else np.arange(0)
-            Xp, yp, s = X[perm], y[perm], 0  # one gather per epoch; each batch is then a contiguous slice
-            for idx in batches:
-                k = len(idx); loss, gw, gb = _loss_grad(Xp[s:s + k], yp[s:s + k], w, b, l2); s += k
+            for idx in epoch_batches(n, batch_size, seed, e):
+                k = len(idx)  # gather the batch into a reused buffer: no allocation per step, the rows stay in cache
+                Xb, yb = np.take(X, idx, axis=0, out=bufX[:k]), np.take(y, idx, out=bufy[:k])
+                loss, gw, gb = _loss_grad(Xb, yb, w, b, l2)
                 if not math.isfinite(loss):
                     raise _diverged(X, fit_intercept, l2, lr, 'is not finite', e, loss, sgd=True)
                 total += float(loss) * len(idx)
