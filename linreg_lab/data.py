@@ -90,9 +90,16 @@ class Dataset:
         self.feature_names = [str(f) for f in self.feature_names]
         if len(self.feature_names) != self.X.shape[1]:
             raise ValueError(f"{len(self.feature_names)} feature names for {self.X.shape[1]} columns")
-        if self.coef is not None: self.coef = np.asarray(self.coef, dtype=np.float64).ravel()
-        if self.intercept is not None: self.intercept = float(self.intercept)
-        if self.noise_std is not None: self.noise_std = float(self.noise_std)
+        if self.coef is not None:
+            self.coef = _as_float(self.coef, 'coef').ravel()
+            if self.coef.shape != (self.X.shape[1],):
+                raise ValueError(f"coef has {self.coef.size} entries for {self.X.shape[1]} columns")
+        for k in ('intercept', 'noise_std'):
+            v = getattr(self, k)
+            if v is None: continue
+            v = _as_float(v, k)
+            if v.size != 1: raise ValueError(f"{k} must be a single number; got shape {v.shape}")
+            setattr(self, k, float(v.ravel()[0]))
     @property
     def n_samples(self)->int: return self.X.shape[0]
     @property
@@ -134,7 +141,9 @@ def load_npz(path, # an .npz file with arrays `X` and `y` (optional: feature_nam
         X, y = get('X'), get('y')
         opt = {k: get(k) for k in _NPZ_OPTIONAL if k in keys}
     for k in ('target_name', 'description', 'intercept', 'noise_std'):
-        if k in opt: opt[k] = opt[k].item()
+        if k not in opt: continue
+        if opt[k].size != 1: raise ValueError(f"{path}: {k!r} must hold a single value; got shape {opt[k].shape}")
+        opt[k] = opt[k].item()
     if 'feature_names' in opt: opt['feature_names'] = opt['feature_names'].tolist()
     try: return Dataset(X, y, **opt)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
@@ -263,8 +272,10 @@ def unscale_coef(coef, # coefficients learned on standardised features, shape (d
     coef = _as_float(coef, 'coef').ravel()
     mean, scale = np.asarray(mean, dtype=np.float64), np.asarray(scale, dtype=np.float64)
     if coef.shape != mean.shape: raise ValueError(f"coef has {coef.size} entries but the scaler has {mean.size} columns")
+    b = _as_float(intercept, 'intercept')
+    if b.size != 1: raise ValueError(f"intercept must be a single number; got shape {b.shape}")
     w = coef / scale
-    return w, float(np.asarray(_as_float(intercept, 'intercept')).ravel()[0]) - float(w @ mean)
+    return w, float(b.ravel()[0]) - float(w @ mean)
 
 # %% ../nbs/01_data.ipynb #33dc7c6f
 @dataclass
@@ -301,6 +312,7 @@ def split_scale(X, # features, (n, d)
     "Split 80/20 like the seed and standardise with statistics of the training part only."
     X, y = check_Xy(X, y, feature_names)
     if feature_names is None: feature_names = [f'x{j}' for j in range(X.shape[1])]
+    if len(feature_names) != X.shape[1]: raise ValueError(f"{len(feature_names)} feature names for {X.shape[1]} columns")
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed)
     if scale: mean, sc = _scale_stats(X_tr)
     else: mean, sc = np.zeros(X.shape[1]), np.ones(X.shape[1])

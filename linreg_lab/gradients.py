@@ -11,15 +11,20 @@ import torch
 from .data import check_X, check_Xy
 
 # %% auto #0
-__all__ = ['SGD_BLOWUP', 'SGD_GROWTH', 'mse_loss', 'mse_grad', 'autograd_grad', 'numerical_grad', 'rel_error', 'check_grad',
-           'hessian', 'lipschitz_constant', 'default_step_size', 'DivergenceError', 'GDResult', 'gradient_descent',
-           'epoch_batches', 'sgd']
+__all__ = ['SGD_BLOWUP', 'SGD_GROWTH', 'prepare_inputs', 'mse_loss', 'mse_grad', 'autograd_grad', 'numerical_grad', 'rel_error',
+           'check_grad', 'hessian', 'lipschitz_constant', 'default_step_size', 'DivergenceError', 'GDResult',
+           'gradient_descent', 'epoch_batches', 'sgd']
 
 # %% ../nbs/02_gradients.ipynb #5a8178f8
 def _to_numpy(a): return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a
 
-def _prepare(X, y, w, b=None, l2=0.0):
-    "Check shapes and dtypes; return `X, y, w, b` in `X`'s array type and floating dtype."
+def prepare_inputs(X, # features (n, d): numpy array or torch tensor of a floating dtype
+                   y, # targets (n,) or (n, 1)
+                   w, # weights (d,)
+                   b=None, # intercept (scalar), or None for a model without one
+                   l2:float=0.0, # L2 penalty, checked to be finite and >= 0
+                  )->tuple: # (X, y (n,), w (d,), b 0-d or None), all in X's array type, dtype and device
+    "Check the arguments of a linear model's loss and gradient; return them in `X`'s array type and floating dtype."
     if isinstance(X, torch.Tensor):
         if not X.is_floating_point(): raise TypeError(f"X has dtype {X.dtype}; a floating-point tensor is needed (X.double())")
         conv = lambda a: torch.as_tensor(a, dtype=X.dtype, device=X.device)
@@ -41,6 +46,8 @@ def _prepare(X, y, w, b=None, l2=0.0):
     if not (l2 >= 0 and math.isfinite(l2)): raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
     return X, y, w, b
 
+_prepare = prepare_inputs  # the former private name, kept for existing callers
+
 # %% ../nbs/02_gradients.ipynb #317c5a58
 def mse_loss(X, # features (n, d): numpy array or torch tensor of a floating dtype
              y, # targets (n,) or (n, 1)
@@ -49,7 +56,7 @@ def mse_loss(X, # features (n, d): numpy array or torch tensor of a floating dty
              l2:float=0.0, # L2 penalty λ on the weights (not on the intercept)
             ): # 0-d, in X's type and dtype (differentiable for torch inputs)
     "The seed's loss `(1/2m)·‖Xw + b − y‖² + (l2/2)·‖w‖²`."
-    X, y, w, b = _prepare(X, y, w, b, l2)
+    X, y, w, b = prepare_inputs(X, y, w, b, l2)
     r = X @ w - y
     if b is not None: r = r + b
     loss = (r @ r) / (2 * X.shape[0])
@@ -59,7 +66,7 @@ def mse_loss(X, # features (n, d): numpy array or torch tensor of a floating dty
 _CHUNK_BYTES = 1 << 20  # rows of X per block: about 1 MiB, so a block is still in cache for its second use
 
 def _loss_grad(X, y, w, b, l2, loss=True):
-    "One cache-blocked pass: (loss or None, grad_w, grad_b or None); inputs already `_prepare`d."
+    "One cache-blocked pass: (loss or None, grad_w, grad_b or None); inputs already checked by `prepare_inputs`."
     n, d = X.shape
     step = max(1, _CHUNK_BYTES // (d * X.dtype.itemsize))
     gw, gb, sse = None, 0, 0
@@ -86,7 +93,7 @@ def mse_grad(X, # features (n, d): numpy array or torch tensor of a floating dty
              l2:float=0.0, # L2 penalty λ on the weights
             )->tuple: # (grad_w (d,), grad_b 0-d or None), in X's type and dtype
     "Hand-written gradient of `mse_loss`: `(Xᵀr/m + l2·w, mean(r))` with `r = Xw + b − y`, one pass over X."
-    X, y, w, b = _prepare(X, y, w, b, l2)
+    X, y, w, b = prepare_inputs(X, y, w, b, l2)
     if not isinstance(X, torch.Tensor): return _loss_grad(X, y, w, b, l2, loss=False)[1:]
     if X.device.type == 'cpu' and X.dtype in (torch.float32, torch.float64):
         # the same pass on zero-copy numpy views of the tensors: numpy's BLAS matrix-vector products
