@@ -97,7 +97,7 @@ def make_optimizer(model:nn.Module, # the model whose parameters are optimised
 
 # %% ../nbs/03_training.ipynb #73acad36
 def _plain_sgd(model, optimizer)->tuple|None:
-    "(lr_w, wd_w, lr_b) when `optimizer` is momentum-free SGD over exactly `model.linear`'s weight and bias, else None."
+    "(lr_w, wd_w, lr_b, wd_b) when `optimizer` is momentum-free SGD over exactly `model.linear`'s weight and bias, else None."
     if type(optimizer) is not torch.optim.SGD or not isinstance(model, LinearNet): return None
     W, b, found = model.linear.weight, model.linear.bias, {}
     for g in optimizer.param_groups:
@@ -113,10 +113,12 @@ def _epoch_order(n:int, batch_size:int, seed:int, epoch:int)->tuple:
 
 # %% ../nbs/03_training.ipynb #96285eae
 def _update_bar(bar, j, every, total, count):
+    "Advance `bar` by `every` batches after batch `j`, showing the running mean loss."
     if (j + 1) % every == 0:
         bar.set_postfix(train_loss=f"{total.item() / count:.4g}", refresh=False); bar.update(every)
 
 def _check_shapes(out, yb):
+    "Refuse predictions whose shape differs from the targets' (the loss would broadcast)."
     if out.shape != yb.shape:
         raise ValueError(f"model output shape {tuple(out.shape)} differs from target shape {tuple(yb.shape)}: "
                          "the loss would broadcast; predict (B,) for targets (B,)")
@@ -188,6 +190,7 @@ def train_epoch(model:nn.Module, # a LinearNet (fast path) or any module mapping
             loss.backward(); optimizer.step()
             total += loss.detach() * k
             if bar is not None: _update_bar(bar, j, every, total, start)
+    if bar is not None and len(sizes) % every: bar.update(len(sizes) % every)  # the batches after the last full step of `every`
     return total.item() / len(X)
 
 # %% ../nbs/03_training.ipynb #09c500ff
@@ -238,7 +241,7 @@ class History:
     val_loss: list = field(default_factory=list) # validation MSE (with val_fraction > 0)
     lr: list = field(default_factory=list) # learning rate of each epoch
     seconds: list = field(default_factory=list) # wall time of each epoch (training and evaluation)
-    best_epoch: int|None = None # 1-based epoch whose weights were kept (early stopping), else None
+    best_epoch: int|None = None # 1-based epoch whose weights were kept (with a validation split), else None; its metrics are at index best_epoch - 1
     stopped_early: bool = False # True when patience ran out before the last epoch
 
     @property
