@@ -56,7 +56,8 @@ def gelsy_fit(X, y):
 
 def main(n=1_000_000, d=100):
     threads = sorted({(i['internal_api'], i['num_threads']) for i in threadpool_info()})
-    print(f"numpy {np.__version__}, scipy {scipy.__version__}; float64; thread pools {threads}")
+    print(f"numpy {np.__version__}, scipy {scipy.__version__}; float64; thread pools {threads}; np.longdouble has "
+          f"{np.finfo(np.longdouble).nmant} mantissa bits (refinement uses it if that beats float64's 52, else double-double)")
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, d)) + rng.uniform(-5, 5, d)
     coef, b0 = rng.standard_normal(d), 3.0

@@ -268,6 +268,7 @@ def predict(self:LinearRegressor, X, # features, (m, d), the columns seen in fit
 
 # %% ../nbs/06_estimator.ipynb #264ebb85
 def _has_exact_partial_fit(est)->bool:
+    "`available_if` condition: True for the closed-form solvers; otherwise an AttributeError that says why."
     if est.solver not in CLOSED_FORM_SOLVERS:
         raise AttributeError(f"partial_fit is only available for the closed-form solvers {CLOSED_FORM_SOLVERS}; solver={est.solver!r}")
     return True
@@ -294,6 +295,7 @@ LinearRegressor.partial_fit = available_if(_has_exact_partial_fit)(_partial_fit)
 # %% ../nbs/06_estimator.ipynb #49d0cef3
 @patch
 def _inference(self:LinearRegressor)->OLSInference:
+    "The fit's `OLSInference`, or a ValueError that says why there is none (iterative solver, ridge, partial_fit, degenerate data)."
     check_is_fitted(self)
     if self.inference_ is not None: return self.inference_
     if self.result_ is None: why = f"solver={self.solver!r} is iterative and has no covariance matrix; refit with solver='auto'"
@@ -304,9 +306,16 @@ def _inference(self:LinearRegressor)->OLSInference:
 
 @patch
 def summary(self:LinearRegressor, alpha:float=0.05, # 1 - confidence level of the intervals
+            feature_names=None, # names for the rows of the table; None: `feature_names_in_` (a DataFrame's columns) or x1, x2, …
            )->str: # the text table
     "statsmodels-style table: coefficients with standard errors, t, p and intervals; R², F test, condition number."
-    return self._inference().summary(alpha)
+    inf = self._inference()
+    if feature_names is not None:
+        names = [str(s) for s in feature_names]
+        if len(names) != self.n_features_in_:
+            raise ValueError(f"feature_names has {len(names)} names but the model has {self.n_features_in_} features")
+        inf = replace(inf, names=(['const'] if inf.names[0] == 'const' else []) + names)
+    return inf.summary(alpha)
 
 @patch
 def predict_interval(self:LinearRegressor, X, # points (m, d)

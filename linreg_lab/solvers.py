@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_solvers.ipynb #016e8951
 from __future__ import annotations
-import json, warnings
+import json, math, warnings
 from dataclasses import dataclass
 from importlib.resources import files
 import numpy as np
@@ -153,9 +153,12 @@ def _min_norm(qtz:np.ndarray, R:np.ndarray, P:np.ndarray, tol:float,
 def _refine(X:np.ndarray, y:np.ndarray, w:np.ndarray|None, # the raw data and weights
             coef:np.ndarray, intercept:float, # the float64 solution
             C:np.ndarray, # (X̃ᵀWX̃)⁻¹
-            fit_intercept:bool, max_steps:int=5)->tuple: # (coef, intercept, rss)
-    "Refine (coef, intercept) with residuals and X̃ᵀWr computed in np.longdouble from the raw data."
-    L = np.longdouble
+            fit_intercept:bool, max_steps:int=5,
+            ext=np.longdouble, # the extended type; its precision is the platform's (see above)
+           )->tuple: # (coef, intercept, rss)
+    "Refine (coef, intercept) with residuals and X̃ᵀWr computed in extended precision (np.longdouble) from the raw data."
+    if np.finfo(ext).nmant < 60: return _refine_dd(X, y, w, coef, intercept, C, fit_intercept, max_steps)   # no extended type
+    L = ext
     XcL, yL = X.astype(L), y.astype(L)
     wL = None if w is None else w.astype(L)
     WL = L(len(y)) if w is None else wL.sum()
@@ -174,6 +177,50 @@ def _refine(X:np.ndarray, y:np.ndarray, w:np.ndarray|None, # the raw data and we
         prev = step
     return c.astype(np.float64), float(b), float(r @ wr)
 
+# %% ../nbs/04_solvers.ipynb #4f894177
+def _two_sum(a, b):
+    "(s, e) with s + e = a + b exactly (Knuth's TwoSum), elementwise."
+    s = a + b; bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+def _two_prod(a, b):
+    "(p, e) with p + e = a·b exactly (Dekker's TwoProduct with Veltkamp splitting), elementwise."
+    p = a * b
+    ah = 134217729.0 * a; ah = ah - (ah - a); al = a - ah
+    bh = 134217729.0 * b; bh = bh - (bh - b); bl = b - bh
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+def _refine_dd(X:np.ndarray, y:np.ndarray, w:np.ndarray|None, # the raw data and weights
+               coef:np.ndarray, intercept:float, # the float64 solution
+               C:np.ndarray, # (X̃ᵀWX̃)⁻¹
+               fit_intercept:bool, max_steps:int=5)->tuple: # (coef, intercept, rss)
+    "`_refine` in double-double float64 arithmetic, for platforms whose np.longdouble is only a double (about 8× slower)."
+    n, d = X.shape
+    W = float(n) if w is None else math.fsum(w)
+    xm = ((X.sum(0) if w is None else w @ X) / W) if fit_intercept else np.zeros(d)
+    ch, cl, bh, bl, prev = coef.astype(np.float64).copy(), np.zeros(d), float(intercept), 0.0, np.inf
+    for it in range(max_steps + 1):
+        s, e = _two_sum(y, np.full(n, -bh)); e = e - bl            # r = y − b − Σⱼ xⱼcⱼ, carried as s + e
+        for j in range(d):
+            p, pe = _two_prod(X[:, j], ch[j])
+            s, se = _two_sum(s, -p)
+            e = e + (se - pe - X[:, j] * cl[j])
+        r = s + e; rl = e - (r - s)
+        if w is None: wr, wrl = r, rl
+        else: wr, t = _two_prod(w, r); wrl = t + w * rl
+        if it == max_steps: break
+        swr, h = math.fsum(np.r_[wr, wrl]), np.empty(d)
+        for j in range(d):                                           # X̃ᵀWr = XᵀWr − x̄·ΣWr, each sum exact before rounding
+            p, pe = _two_prod(X[:, j], wr)
+            h[j] = math.fsum(np.r_[p, pe, X[:, j] * wrl, [-xm[j] * swr]])
+        dc = C @ h
+        step = float(np.max(np.abs(dc) / np.maximum(np.abs(ch), np.finfo(np.float64).tiny)))
+        if step > 0.5 * prev or step == 0: break
+        ch, t = _two_sum(ch, dc); cl = cl + t
+        if fit_intercept: bh, t = _two_sum(bh, swr / W - float(xm @ dc)); bl += t
+        prev = step
+    return ch + cl, bh + bl, math.fsum(np.r_[wr * r, wrl * r, wr * rl])
+
 # %% ../nbs/04_solvers.ipynb #c27a7ceb
 def _design(X, y, x_mean, y_mean, sw, W, n, scale):
     "The centred, √w-weighted, column-scaled design Z (Fortran order, for LAPACK), z, the scales and the constant mask."
@@ -188,6 +235,7 @@ def _design(X, y, x_mean, y_mean, sw, W, n, scale):
 
 # %% ../nbs/04_solvers.ipynb #d3c45abe
 def _dependent_message(d:int, rank:int, const:np.ndarray)->str:
+    "The `RankDeficientWarning` text: how many of the d columns are dependent, and which are constant."
     cols = np.flatnonzero(const).tolist()
     extra = f"; constant column{'s' if len(cols) > 1 else ''} {cols}" if cols else ''
     return (f"{d - rank} of the {d} columns {'is' if d - rank == 1 else 'are'} linearly dependent on the others "
