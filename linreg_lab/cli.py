@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_cli.ipynb #f5e75110
 from __future__ import annotations
-import argparse, json, math, sys
+import argparse, json, math, os, sys, warnings, zipfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -51,14 +51,22 @@ def _one_line(e:BaseException)->str:
     msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
     return ' '.join(str(msg).split()) or type(e).__name__
 
+def _warning_line(name:str|None):
+    "A `warnings.showwarning` that prints one line, like the errors: `linreg_lab NAME: warning: ...`."
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"linreg_lab{' ' + name if name else ''}: warning: {_one_line(message)}", file=sys.stderr)
+    return show
+
 def main(argv:list|None=None, # arguments without the program name; None: sys.argv[1:]
         )->int: # exit code: 0 success, 2 bad options or bad input
     "Entry point of the `linreg_lab` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
     name = next((a for a in argv if a in COMMANDS), None)
     try:
-        args = build_parser().parse_args(argv)
-        return COMMANDS[args.command][2](args) or 0
+        with warnings.catch_warnings():   # a warning (e.g. dependent columns) is one line too, not a source listing
+            warnings.showwarning = _warning_line(name)
+            args = build_parser().parse_args(argv)
+            return COMMANDS[args.command][2](args) or 0
     except SystemExit as e:  # --help prints and exits 0
         return e.code if isinstance(e.code, int) else 0
     except (CLIError, ValueError, KeyError, OSError, DivergenceError) as e:
@@ -83,12 +91,30 @@ def _number(lo:float, strict:bool):
     conv.__name__ = 'number'
     return conv
 
+def _fraction(s:str)->float:
+    "An argparse type: a number strictly between 0 and 1."
+    try: v = float(s)
+    except ValueError: v = math.nan
+    if not 0 < v < 1: raise argparse.ArgumentTypeError(f"must be a number between 0 and 1 (exclusive), got {s!r}")
+    return v
+
 # %% ../nbs/09_cli.ipynb #236e7a21
 def _out_path(s:str)->str:
-    "An argparse type for a file to write: its folder must exist (checked before any work is done)."
-    folder = Path(s).parent
-    if not folder.is_dir(): raise argparse.ArgumentTypeError(f"cannot write {s!r}: folder {str(folder)!r} does not exist")
+    "An argparse type for a file to write: checked before any work is done (folder exists and is writable, not a folder itself)."
+    p = Path(s)
+    if p.is_dir(): raise argparse.ArgumentTypeError(f"cannot write {s!r}: it is a folder; give a file name")
+    if not p.parent.is_dir(): raise argparse.ArgumentTypeError(f"cannot write {s!r}: folder {str(p.parent)!r} does not exist")
+    if not os.access(p.parent, os.W_OK): raise argparse.ArgumentTypeError(f"cannot write {s!r}: no permission to create files in {str(p.parent)!r}")
     return s
+
+def _input_file(option:str, # the option that named the file, e.g. '--data'
+                path:str, # what the user gave
+               )->Path:
+    "`path` as an existing file, or a `CLIError` naming the option and what is wrong."
+    p = Path(path)
+    if p.is_dir(): raise CLIError(f"{option} {path}: is a folder, not a file")
+    if not p.is_file(): raise CLIError(f"{option} {path}: no such file")
+    return p
 
 # %% ../nbs/09_cli.ipynb #76a150c6
 def _train_arguments(p:argparse.ArgumentParser):
@@ -102,7 +128,7 @@ def _train_arguments(p:argparse.ArgumentParser):
     p.add_argument('--weight-decay', type=_number(0, False), default=0.0, help='L2 penalty on the weights, not the bias (default 0)')
     p.add_argument('--seed', type=int, default=0, help='seed of the initial weights and the shuffling (default 0)')
     p.add_argument('--split-seed', type=int, default=42, help='seed of the 80/20 train/test split (default 42, as in the seed article)')
-    p.add_argument('--test-size', type=_number(0, True), default=0.2, help='test fraction (default 0.2)')
+    p.add_argument('--test-size', type=_fraction, default=0.2, help='test fraction (default 0.2)')
     p.add_argument('--device', default='cpu', help="'cpu' (default), 'cuda' or 'auto'")
     p.add_argument('--dtype', choices=('float32', 'float64'), default='float32', help='floating-point type (default float32)')
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
@@ -117,10 +143,10 @@ def load_data(path:str|None, # .npz or .csv file; None: the packaged credit-risk
     if path is None:
         if target is not None: raise CLIError("--target applies to a .csv file given with --data")
         return load_npz(credit_risk_path()), 'credit_risk.npz (packaged with linreg_lab)'
-    p = Path(path)
-    if not p.is_file(): raise CLIError(f"--data {path}: no such file")
+    p = _input_file('--data', path)
     suffix = p.suffix.lower()
     if suffix == '.npz':
+        if not zipfile.is_zipfile(p): raise CLIError(f"--data {path} is not an .npz archive (the files numpy.savez writes)")
         if target is not None: raise CLIError("--target applies to .csv files; an .npz file stores its target as y")
         return load_npz(p), p.name
     if suffix == '.csv':
@@ -217,20 +243,21 @@ def read_features(path:str, # .csv with a header row, or .npz with X (optional f
                   target:str|None=None, # name of the target column (.csv); None: no target
                  )->tuple: # (X (n, d) in the model's column order, y (n,) or None)
     "Features for a saved model from a file, matched by column name when the file has names."
-    p = Path(path)
-    if not p.is_file(): raise CLIError(f"--data {path}: no such file")
+    p = _input_file('--data', path)
     if p.suffix.lower() == '.csv':
         names, values = _csv_table(p)
         y = values[:, names.index(target)] if target in names else None
         X = values
     elif p.suffix.lower() == '.npz':
+        if not zipfile.is_zipfile(p): raise CLIError(f"--data {path} is not an .npz archive (the files numpy.savez writes)")
         try:
             with np.load(p, allow_pickle=False) as z:
                 if 'X' not in z.files: raise CLIError(f"{path} has no array 'X'; arrays found: {sorted(z.files)}")
                 X, y = z['X'], (z['y'] if 'y' in z.files else None)
                 names = z['feature_names'].tolist() if 'feature_names' in z.files else None
         except (ValueError, OSError) as e: raise CLIError(f"{path} is not a readable .npz file: {e}") from None
-        X = np.asarray(X, dtype=np.float64) if X.dtype.kind in 'biuf' else X
+        if X.dtype.kind not in 'biuf': raise CLIError(f"{path}: X must hold numbers; got dtype {X.dtype}")
+        X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2: raise CLIError(f"{path}: X must be 2-D (n_samples, n_features), got shape {X.shape}")
         if names is None: return X, y
     else: raise CLIError(f"--data {path}: unsupported file type {p.suffix or '(none)'!r}; use .npz or .csv")
@@ -240,8 +267,7 @@ def read_features(path:str, # .csv with a header row, or .npz with X (optional f
 
 # %% ../nbs/09_cli.ipynb #450be7d0
 def _model(path:str)->SavedModel:
-    if not Path(path).is_file(): raise CLIError(f"--model {path}: no such file")
-    return load(path)
+    return load(_input_file('--model', path))
 
 def _predict_arguments(p:argparse.ArgumentParser):
     p.add_argument('--model', required=True, metavar='MODEL', help='a model file written by train --out, search --out or persistence.save')
@@ -331,11 +357,16 @@ def parse_params(specs:list, # ['lr=0.001,0.01', 'batch_size=32,64']
     return grid
 
 # %% ../nbs/09_cli.ipynb #20aeff6f
+def _key(params:dict)->tuple: return tuple(sorted((k, repr(v)) for k, v in params.items()))
+
 class _Counted(LinearRegressor):
-    "A LinearRegressor that advances the search's progress bar after each fit."
-    bar = None
+    "A LinearRegressor that advances the search's progress bar after each fit and remembers why a setting failed."
+    bar, errors = None, {}   # errors: _key(params) -> the first error message of that setting
     def fit(self, X, y, sample_weight=None):
         try: return super().fit(X, y, sample_weight)
+        except Exception as e:
+            _Counted.errors.setdefault(_key(self.get_params()), f'{type(e).__name__}: {_one_line(e)}')
+            raise
         finally:
             if _Counted.bar is not None: _Counted.bar.update(1)
 
@@ -358,6 +389,10 @@ def _ranked(cv:dict)->list:
     rows = [dict(rank=int(r), params=p, mean_mse=fin(-m), std_mse=fin(s))
             for r, p, m, s in zip(cv['rank_test_score'], cv['params'], cv['mean_test_score'], cv['std_test_score'])]
     return sorted(rows, key=lambda r: (r['mean_mse'] is None, r['rank']))
+
+def _failures(rows:list)->str:
+    "One line per failed setting: its parameters and why it failed."
+    return '\n'.join(f"failed: {', '.join(f'{k}={v}' for k, v in r['params'].items())}: {r['error']}" for r in rows if r['mean_mse'] is None)
 
 def _table(rows:list, names:list)->str:
     w = [max(10, len(n)) for n in names]
@@ -388,6 +423,7 @@ def search(args:argparse.Namespace)->int:
         print(f"Data: {name}: {n} samples, {ds.X.shape[1]} features -> {ds.target_name}")
         print(f"Search: {'random' if args.random else 'grid'}, {n_settings} of {size} settings x {args.cv} folds = "
               f"{n_settings * args.cv} fits, base solver {args.solver!r}, scored by mean squared error", flush=True)
+    _Counted.errors = {}
     _Counted.bar = _tqdm()(total=n_settings * args.cv, desc='search', unit='fit', leave=False) if not args.no_progress else None
     try:
         with warnings.catch_warnings():
@@ -395,11 +431,14 @@ def search(args:argparse.Namespace)->int:
             try: cv.fit(ds.X, ds.y)
             except ValueError as e:
                 if 'fits failed' not in str(e): raise
-                raise CLIError("every setting failed to fit (training diverged or the parameters are invalid); try smaller learning rates") from None
+                why = '; '.join(dict.fromkeys(_Counted.errors.values())) or 'unknown'
+                raise CLIError(f"every setting failed to fit: {why}") from None
     finally:
         if _Counted.bar is not None: _Counted.bar.close()
         _Counted.bar = None
     rows = _ranked(cv.cv_results_)
+    for r in rows:
+        if r['mean_mse'] is None: r['error'] = _Counted.errors.get(_key({**base.get_params(), **r['params']}), 'the fit failed')
     best = LinearRegressor(**{**base.get_params(), **rows[0]['params']}).fit(ds.X, ds.y)
     if args.out:
         save(best, args.out, feature_names=ds.feature_names, target_name=ds.target_name,
@@ -409,6 +448,7 @@ def search(args:argparse.Namespace)->int:
                               results=rows, best_params=rows[0]['params'], best_mse=rows[0]['mean_mse'], model_file=args.out)))
         return 0
     print(_table(rows, list(grid)))
+    if any(r['mean_mse'] is None for r in rows): print(_failures(rows))
     best_txt = ', '.join(f'{k}={v}' for k, v in rows[0]['params'].items())
     print(f"\nBest: {best_txt} (CV MSE {rows[0]['mean_mse']:.6g}); refitted on all {n} samples" + (f", saved to {args.out}" if args.out else ''))
     return 0

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.utils.validation import check_is_fitted
 from .data import Dataset, check_X, check_Xy
-from .gradients import rel_error, _prepare
+from .gradients import rel_error, prepare_inputs
 from .training import LinearNet, train_epoch
 
 # %% auto #0
@@ -72,13 +72,13 @@ def logistic_loss(X, # features (m, d), numpy or torch
                   l2:float=0.0, # L2 penalty on w (not on b)
                  ): # (1/m) sum [softplus(z) - y z] + (l2/2)||w||^2
     "Logistic loss of the linear model `X @ w + b`; the intercept is not penalised."
-    X, y, w, b = _prepare(X, y, w, b, l2)   # the shape and dtype checks of `gradients.mse_loss`
+    X, y, w, b = prepare_inputs(X, y, w, b, l2)   # the shape and dtype checks of `gradients.mse_loss`
     loss = logit_loss(_linear(X, w, b), y)
     return loss + 0.5 * l2 * (w @ w) if l2 else loss
 
 def logistic_grad(X, y, w, b=None, l2:float=0.0): # same arguments as `logistic_loss`
     "Hand-written gradient of `logistic_loss`: `(grad_w, grad_b)`, `grad_b` None when `b` is None."
-    X, y, w, b = _prepare(X, y, w, b, l2)
+    X, y, w, b = prepare_inputs(X, y, w, b, l2)
     r = sigmoid(_linear(X, w, b)) - y        # predicted probability minus label
     gw = X.T @ r / X.shape[0] + l2 * w
     return gw, (None if b is None else r.mean())

@@ -16,11 +16,50 @@ from .training import LinearNet
 from .estimator import LinearRegressor
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'REQUIRED_FIELDS', 'KINDS', 'atomic_write', 'ModelFileError', 'SavedModel', 'save', 'load']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'REQUIRED_FIELDS', 'KINDS', 'remove_stale_temp_files', 'atomic_write', 'ModelFileError',
+           'SavedModel', 'save', 'load']
 
 # %% ../nbs/08_persistence.ipynb #972bc5c2
 def _umask()->int:
     m = os.umask(0); os.umask(m); return m
+
+try: import fcntl
+except ImportError: fcntl = None   # Windows: no advisory locks, so stale temporary files are left alone there
+
+def _lock(fd:int)->bool|None:
+    "Take an exclusive advisory lock on `fd` without waiting: True, False if another process holds it, None if locks are unsupported."
+    if fcntl is None: return None
+    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); return True
+    except BlockingIOError: return False
+    except OSError: return None   # e.g. a file system without locks: nothing is ever removed as stale
+
+def _temp_file(path:Path)->tuple:
+    "A new temporary file `.NAME.XXXXXXXX.tmp` next to `path`, created and locked by this process: (fd, name)."
+    for _ in range(10):
+        try: fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+        except OSError as e: raise type(e)(f"cannot write {path}: cannot create a file in {path.parent} ({e.strerror})") from None
+        try:   # a cleaner may have locked or removed it before we locked it: then start again
+            if _lock(fd) is not False and os.stat(tmp).st_ino == os.fstat(fd).st_ino: return fd, tmp
+        except FileNotFoundError: pass
+        os.close(fd)
+    raise OSError(f"cannot write {path}: its temporary files keep disappearing")
+
+def remove_stale_temp_files(path, # the target of earlier saves
+                           )->int: # how many files were removed
+    "Remove the temporary files `.NAME.XXXXXXXX.tmp` left next to `path` by killed writers (no process holds their lock)."
+    if fcntl is None: return 0
+    path = Path(path)
+    pattern = re.compile(r'\.' + re.escape(path.name) + r'\.[a-z0-9_]{8}\.tmp')   # exactly what `_temp_file` creates
+    removed = 0
+    for p in path.parent.iterdir():
+        if not pattern.fullmatch(p.name): continue
+        try: fd = os.open(p, os.O_RDONLY)
+        except OSError: continue
+        try:
+            if _lock(fd) is True: p.unlink(); removed += 1   # unlinked while we hold the lock: no writer can adopt it
+        except OSError: pass
+        finally: os.close(fd)
+    return removed
 
 def atomic_write(path, # the file to create or replace
                  write, # write(f): writes the whole content to the binary file object f
@@ -29,14 +68,16 @@ def atomic_write(path, # the file to create or replace
     path = Path(path)
     folder = path.parent
     if not folder.is_dir(): raise FileNotFoundError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=folder)
+    if path.is_dir(): raise IsADirectoryError(f"cannot write {path}: it is a folder")
+    fd, tmp = _temp_file(path)
     try:
-        with os.fdopen(fd, 'wb') as f:
+        with os.fdopen(fd, 'wb') as f:   # closing the file releases its lock
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, path)
+            os.chmod(tmp, 0o666 & ~_umask())   # mkstemp creates 0600; give the file the usual permissions
+            if fcntl is not None: os.replace(tmp, path)   # POSIX: rename while the lock is still held
+        if fcntl is None: os.replace(tmp, path)           # Windows cannot rename an open file
     except BaseException:
         try: os.unlink(tmp)
         except FileNotFoundError: pass
@@ -46,6 +87,7 @@ def atomic_write(path, # the file to create or replace
         try: os.fsync(dfd)
         finally: os.close(dfd)
     except OSError: pass
+    remove_stale_temp_files(path)   # leftovers of earlier saves that were killed: this one supersedes them
     return path
 
 # %% ../nbs/08_persistence.ipynb #626328eb
@@ -305,6 +347,7 @@ def load(path, # a file written by `save`
         )->SavedModel: # the model with its names, scaler, hyper-parameters, metrics and file information
     "Load and validate a model file; never runs code from it."
     path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder, not a model file")
     if not path.is_file(): raise FileNotFoundError(f"no model file at {path}")
     contents = _read(path)
     meta = _meta(path, contents)
