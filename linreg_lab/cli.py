@@ -11,7 +11,7 @@ import torch
 from .data import load_npz, load_csv, credit_risk_path, split_scale
 from .gradients import DivergenceError
 from .solvers import lstsq
-from .training import OPTIMIZERS, train_linear, evaluate, to_tensors
+from .training import OPTIMIZERS, get_device, train_linear, evaluate, to_tensors
 
 # %% auto #0
 __all__ = ['COMMANDS', 'CLIError', 'command', 'build_parser', 'main', 'load_data', 'train', 'read_features', 'predict',
@@ -80,6 +80,20 @@ def _positive_int(s:str)->int:
     if v < 1: raise argparse.ArgumentTypeError(f"must be a positive integer, got {s!r}")
     return v
 
+def _seed(s:str)->int:
+    "An argparse type: a seed, an integer >= 0."
+    try: v = int(s)
+    except ValueError: v = -1
+    if v < 0: raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {s!r}")
+    return v
+
+def _momentum(s:str)->float:
+    "An argparse type: a momentum in [0, 1)."
+    try: v = float(s)
+    except ValueError: v = math.nan
+    if not 0 <= v < 1: raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {s!r}")
+    return v
+
 def _number(lo:float, strict:bool):
     "An argparse type: a finite float > lo (strict) or >= lo."
     def conv(s:str)->float:
@@ -124,10 +138,10 @@ def _train_arguments(p:argparse.ArgumentParser):
     p.add_argument('--lr', type=_number(0, True), default=0.01, help='learning rate for nn.MSELoss (default 0.01)')
     p.add_argument('--batch-size', type=_positive_int, default=64, help='mini-batch size (default 64)')
     p.add_argument('--optimizer', choices=OPTIMIZERS, default='sgd', help='optimizer (default sgd)')
-    p.add_argument('--momentum', type=_number(0, False), default=0.0, help='SGD momentum (default 0)')
+    p.add_argument('--momentum', type=_momentum, default=0.0, help='SGD momentum (default 0)')
     p.add_argument('--weight-decay', type=_number(0, False), default=0.0, help='L2 penalty on the weights, not the bias (default 0)')
-    p.add_argument('--seed', type=int, default=0, help='seed of the initial weights and the shuffling (default 0)')
-    p.add_argument('--split-seed', type=int, default=42, help='seed of the 80/20 train/test split (default 42, as in the seed article)')
+    p.add_argument('--seed', type=_seed, default=0, help='seed of the initial weights and the shuffling (default 0)')
+    p.add_argument('--split-seed', type=_seed, default=42, help='seed of the 80/20 train/test split (default 42, as in the seed article)')
     p.add_argument('--test-size', type=_fraction, default=0.2, help='test fraction (default 0.2)')
     p.add_argument('--device', default='cpu', help="'cpu' (default), 'cuda' or 'auto'")
     p.add_argument('--dtype', choices=('float32', 'float64'), default='float32', help='floating-point type (default float32)')
@@ -174,6 +188,7 @@ def _report(ds, sp, hist, ls_mse, coef, icpt, ls_coef, ls_icpt, diff, worst)->st
 @command('train', "train a linear model with mini-batch SGD (the seed's §5.2 job) and compare it with least squares", _train_arguments)
 def train(args:argparse.Namespace)->int:
     "Run `linreg_lab train`: load, split, standardise, train, compare with least squares, report."
+    get_device(args.device)   # an unavailable device fails here, before any output
     ds, name = load_data(args.data, args.target)
     sp = split_scale(ds.X, ds.y, test_size=args.test_size, seed=args.split_seed, feature_names=ds.feature_names)
     dtype = getattr(torch, args.dtype)
@@ -377,7 +392,7 @@ def _search_arguments(p:argparse.ArgumentParser):
     p.add_argument('--solver', default='sgd', help="the base LinearRegressor solver (default 'sgd')")
     p.add_argument('--cv', type=_positive_int, default=5, help='number of cross-validation folds (default 5)')
     p.add_argument('--random', type=_positive_int, metavar='N', help='randomized search: N settings drawn from the lists (default: the whole grid)')
-    p.add_argument('--seed', type=int, default=0, help='seed of the folds and of the random draws (default 0)')
+    p.add_argument('--seed', type=_seed, default=0, help='seed of the folds and of the random draws (default 0)')
     p.add_argument('--out', type=_out_path, metavar='MODEL', help='save the best model, refitted on all the data')
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
     p.add_argument('--json', action='store_true', help='print one JSON object (ranked results, best setting)')
