@@ -113,14 +113,15 @@ def autograd_grad(X, # features (n, d): numpy array or torch tensor of a floatin
                   w, # weights (d,)
                   b=None, # intercept or None
                   l2:float=0.0, # L2 penalty
+                  loss=None, # the loss `loss(X, y, w, b, l2)` to differentiate; default `mse_loss`
                  )->tuple: # (grad_w, grad_b or None), in X's type and dtype
-    "The reference gradient: `torch.autograd` through `mse_loss`, in X's dtype."
+    "The reference gradient: `torch.autograd` through `mse_loss` (or `loss`), in X's dtype."
     is_t = isinstance(X, torch.Tensor)
     dt = X.dtype if is_t else {np.dtype(np.float32): torch.float32, np.dtype(np.float16): torch.float16}.get(np.asarray(X).dtype, torch.float64)
     Xt, yt = _as_torch(X, dt).detach(), _as_torch(y, dt).detach()
     wt = _as_torch(w, dt).detach().clone().requires_grad_(True)
     bt = None if b is None else _as_torch(b, dt).detach().clone().reshape(()).requires_grad_(True)
-    with torch.enable_grad(): mse_loss(Xt, yt, wt, bt, l2).backward()
+    with torch.enable_grad(): (loss or mse_loss)(Xt, yt, wt, bt, l2).backward()
     out = (wt.grad, None if b is None else bt.grad)
     return out if is_t else tuple(None if g is None else g.numpy() for g in out)
 
@@ -131,13 +132,14 @@ def numerical_grad(X, # features (n, d)
                    b=None, # intercept or None
                    l2:float=0.0, # L2 penalty
                    h:float=1e-4, # relative step: h·max(1, |θ_j|)
+                   loss=None, # the loss `loss(X, y, w, b, l2)` to differentiate; default `mse_loss`
                   )->tuple: # (grad_w, grad_b or None): float64, numpy or torch like X
-    "Central finite differences of `mse_loss`, always in float64 (in float32 they would be rounding noise)."
+    "Central finite differences of `mse_loss` (or `loss`), always in float64 (in float32 they would be rounding noise)."
     is_t = isinstance(X, torch.Tensor)
     X, y = np.asarray(_to_numpy(X), np.float64), np.asarray(_to_numpy(y), np.float64)
     theta = np.append(np.asarray(_to_numpy(w), np.float64).ravel(), [] if b is None else np.asarray(_to_numpy(b), np.float64).ravel())
     d = X.shape[1] if X.ndim == 2 else 0
-    f = lambda t: float(mse_loss(X, y, t[:d], None if b is None else t[d], l2))
+    f = lambda t: float((loss or mse_loss)(X, y, t[:d], None if b is None else t[d], l2))
     g = np.empty_like(theta)
     for j in range(theta.size):
         step = h * max(1.0, abs(theta[j]))

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.utils.validation import check_is_fitted
 from .data import Dataset, check_X, check_Xy
-from .gradients import rel_error, prepare_inputs
+from .gradients import autograd_grad, numerical_grad, rel_error, prepare_inputs
 from .training import LinearNet, train_epoch
 
 # %% auto #0
@@ -84,21 +84,6 @@ def logistic_grad(X, y, w, b=None, l2:float=0.0): # same arguments as `logistic_
     return gw, (None if b is None else r.mean())
 
 # %% ../nbs/10_purchase.ipynb #d182cedd
-def _flat(gw, gb): return np.asarray(gw, dtype=np.float64) if gb is None else np.append(gw, gb)
-
-def _autograd_logistic(X, y, w, b=None, l2=0.0):
-    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))
-    params = [t(w).requires_grad_()] + ([] if b is None else [t(b).requires_grad_()])
-    loss = logistic_loss(t(X), t(y), params[0], params[1] if len(params) > 1 else None, l2)
-    grads = [g.numpy() for g in torch.autograd.grad(loss, params)]
-    return _flat(grads[0], None if b is None else grads[1])
-
-def _numerical_logistic(X, y, w, b=None, l2=0.0, h=1e-5):
-    theta, d = _flat(w, b), len(w)
-    f = lambda th: logistic_loss(X, y, th[:d], None if b is None else th[d], l2)
-    steps = h * np.maximum(1.0, np.abs(theta))             # relative step, as `gradients.numerical_grad`
-    return np.array([(f(theta + s * e) - f(theta - s * e)) / (2 * s) for s, e in zip(steps, np.eye(len(theta)))])
-
 def check_logistic_grad(X, # features (m, d)
                         y, # labels in {0, 1}
                         w, # weights at which to check
@@ -109,9 +94,9 @@ def check_logistic_grad(X, # features (m, d)
     "Relative error of a hand-written logistic gradient against autograd (float64) and central finite differences."
     X, y = check_Xy(X, y)
     w = np.asarray(w, dtype=np.float64)
-    hand = _flat(*(grad_fn or logistic_grad)(X, y, w, b, l2))
-    return dict(autograd=rel_error(hand, _autograd_logistic(X, y, w, b, l2)),
-                numerical=rel_error(hand, _numerical_logistic(X, y, w, b, l2)))
+    hand = (grad_fn or logistic_grad)(X, y, w, b, l2)
+    return dict(autograd=rel_error(hand, autograd_grad(X, y, w, b, l2, loss=logistic_loss)),
+                numerical=rel_error(hand, numerical_grad(X, y, w, b, l2, h=1e-5, loss=logistic_loss)))
 
 # %% ../nbs/10_purchase.ipynb #e14511ea
 def _half_squared(pred, y): return 0.5 * (pred - y).square().mean()
