@@ -15,7 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data, check_is_fitted
 from .checks import (check_sample_weight, check_number, check_int, check_seed,
-                               check_choice,
+                               check_choice, check_representable,
                                column_scales, pow2_exponent)
 from .solvers import SOLVERS, lstsq, LstsqResult, RankDeficientWarning, StreamingLstsq
 from .inference import ols_inference, summary_inference, OLSInference
@@ -79,7 +79,7 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
                  solver:str='auto', # closed forms auto, cholesky, qr, svd; iterative gd, sgd, torch
                  alpha:float=0.0, # ridge: minimise Σw(xβ + b − y)² + alpha‖β‖² (b not penalised)
                  fit_intercept:bool=True, # fit an intercept (by centring), or go through 0
-                 lr:float|None=None, # step on the standardised problem; None: 1/L (gd), 0.1/L
+                 lr=None, # step on the standardised problem: a number; 'auto' (theory); None: 1/L, 0.1/L
                  epochs:int=10, # passes over the data (sgd, torch)
                  batch_size:int=64, # mini-batch size (sgd, torch)
                  max_iter:int=10_000, # iteration cap (gd)
@@ -104,7 +104,9 @@ def _check_params(self:LinearRegressor):
     check_choice(self.solver, 'solver', SOLVERS + ITERATIVE_SOLVERS)
     check_choice(self.fit_intercept, 'fit_intercept', (True, False))
     check_number(self.alpha, 'alpha', low=0)
-    check_number(self.lr, 'lr', low=0, low_open=True, allow_none=True)
+    if not (isinstance(self.lr, str) and self.lr == 'auto'):
+        try: check_number(self.lr, 'lr', low=0, low_open=True, allow_none=True)
+        except ValueError as e: raise ValueError(f"{e}, or lr='auto' (the step theory gives)") from None
     for name in ('epochs', 'batch_size', 'max_iter'): check_int(getattr(self, name), name, low=1)
     check_number(self.tol, 'tol', low=0)
     check_seed(self.seed)
@@ -163,6 +165,16 @@ def fit(self:LinearRegressor, X, # features, (n, d): array-like, DataFrame or sc
     else: self._fit_iterative(X, y, sw)
     return self
 
+# %% ../nbs/06_estimator.ipynb #196fc3c1
+@patch
+def _step_size(self:LinearRegressor, Z:np.ndarray)->float|None:
+    "The step on the standardised problem: `lr`; 'auto': `gradients.auto_step`'s; None: the default."
+    method, free_bias = ('gd' if self.solver == 'gd' else 'sgd'), self.solver == 'torch'
+    if isinstance(self.lr, str): return gradients.auto_step(Z, method, fit_intercept=free_bias).lr
+    if self.lr is None and self.solver != 'gd':
+        return 0.1 * gradients.default_step_size(Z, fit_intercept=free_bias)
+    return self.lr
+
 # %% ../nbs/06_estimator.ipynb #97971332
 @patch
 def _fit_iterative(self:LinearRegressor, X, y, sw):
@@ -191,9 +203,7 @@ def _fit_iterative(self:LinearRegressor, X, y, sw):
         self.n_iter_ = None
         self.result_, self.solver_, self.rank_, self.inference_ = None, self.solver, None, None
         return
-    lr = self.lr
-    if lr is None and self.solver != 'gd':
-        lr = 0.1 * gradients.default_step_size(Z, fit_intercept=self.solver == 'torch')
+    lr = self._step_size(Z)
     if self.solver == 'gd':
         r = gradients.gradient_descent(Z, t, lr=lr, max_iter=int(self.max_iter), tol=self.tol,
                                        fit_intercept=False)
@@ -216,9 +226,10 @@ def _fit_iterative(self:LinearRegressor, X, y, sw):
                                 progress=False, log=False)
         theta = model.linear.weight.detach().cpu().double().numpy().ravel()
         bias, self.n_iter_ = float(model.linear.bias.detach().cpu()), int(self.epochs)
-    self.coef_ = p['y_scale'] * theta / p['x_scale']
-    b = p['y_mean'] + p['y_scale'] * bias - p['x_mean'] @ self.coef_ if self.fit_intercept else 0.0
-    self.intercept_ = np.float64(b)
+    with np.errstate(over='ignore', under='ignore'):
+        self.coef_ = check_representable(p['y_scale'] * theta / p['x_scale'], theta)
+        b = p['y_mean'] + p['y_scale'] * bias - p['x_mean'] @ self.coef_ if self.fit_intercept else 0.0
+    self.intercept_ = np.float64(check_representable(b, 0.0, 'the intercept'))
     self.result_, self.solver_, self.rank_, self.inference_ = None, self.solver, None, None
 
 # %% ../nbs/06_estimator.ipynb #554ce0eb

@@ -14,7 +14,7 @@ from scipy import linalg
 from scipy.linalg import blas, lapack
 from fastcore.basics import patch
 from .checks import (check_Xy, check_sample_weight, check_number, check_choice,
-                               column_scales, pow2_exponent)
+                               check_representable, column_scales, pow2_exponent)
 
 # %% auto #0
 __all__ = ['SOLVERS', 'AUTO_MAX_GRAM_COND', 'REFINE_MAX_ELEMENTS', 'NIST_PROMISED_DIGITS', 'NIST_NAMES', 'STATE_KEYS',
@@ -400,13 +400,11 @@ def _residual_fit(p:_Problem, coef:np.ndarray, intercept:float, # scaled units
 def _unscale(p:_Problem, coef_s:np.ndarray, b_s:float, # scaled units
             )->tuple: # (coef, intercept) in the user's units
     "Undo the powers of two exactly; a ValueError if the answer is beyond float64's range."
-    with np.errstate(over='ignore'):
-        coef, intercept = np.ldexp(coef_s, p.ey - p.ex), float(np.ldexp(b_s, p.ey))
-    if not (np.isfinite(coef).all() and np.isfinite(intercept)):
-        raise ValueError("the least-squares coefficients are not representable in float64 "
-                         "(beyond ±1.8e308): X and y differ in magnitude by more than float64 "
-                         "can express; rescale them")
-    return coef, intercept
+    with np.errstate(over='ignore', under='ignore'):
+        coef, intercept = np.ldexp(coef_s, p.ey - p.ex), np.ldexp(b_s, p.ey)
+    check_representable(coef, coef_s)
+    check_representable(intercept, b_s, 'the intercept')
+    return coef, float(intercept)
 
 # %% ../nbs/04_solvers.ipynb #81dec2c6
 def _finish(p:_Problem, sol:_Solution, refine:bool|None)->LstsqResult:
@@ -672,7 +670,9 @@ def y_mean(self:StreamingLstsq)->float:
 @patch(as_prop=True)
 def _constant(self:StreamingLstsq)->np.ndarray:
     "Columns whose weighted RMS after centring is at most n·ε·(own max |x|): `lstsq`'s rule."
-    rms = np.linalg.norm(self.R_xx, axis=0) / np.sqrt(max(self.sum_weights, np.finfo(float).tiny))
+    e = pow2_exponent(self.R_xx, axis=0)   # column norms without underflow or overflow
+    norm = np.ldexp(np.linalg.norm(np.ldexp(self.R_xx, -e), axis=0), e)
+    rms = norm / np.sqrt(max(self.sum_weights, np.finfo(float).tiny))
     return rms <= max(self.n_nonzero, 1) * np.finfo(np.float64).eps * self.absmax[:-1]
 
 # %% ../nbs/04_solvers.ipynb #6c6e17ac
