@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 TORCH ?= torch==2.13.0
 
-.PHONY: install train test test-slow check docs browser-check execute bench
+.PHONY: install train test test-slow check docs browser-check execute bench lab
 
 install:  ## create the venv (if missing), install the CPU torch wheel first, then the package with its dev tools
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -42,3 +42,6 @@ execute:  ## run notebooks top to bottom in place (NBS="nbs/01_data.ipynb ..." t
 
 bench:  ## the benchmark scripts; each prints a table and a RESULT line of ratios
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lab:  ## JupyterLab on the notebooks (as root it needs --allow-root, which this adds)
+	$(BIN)/jupyter lab nbs $$([ "$$(id -u)" = 0 ] && echo --allow-root)
