@@ -3,7 +3,7 @@
 1. Well-conditioned, float64, n=1,000,000, d=100, with an intercept (columns with non-zero means) and a noise-free
    target, so the exact least-squares solution is the known truth: fit time and relative coefficient error of each
    `linreg_lab.solvers.lstsq` path and of scikit-learn's `LinearRegression`.
-2. Ill-conditioned: nearly collinear columns, condition number 1e7 (`linreg_lab.data.collinear_design`), against
+2. Ill-conditioned: nearly collinear columns, condition number 1e7 (`linreg_lab.solvers.collinear_design`), against
    `scipy.linalg.lstsq(lapack_driver='gelsy')` on the design with a ones column.
 3. The NIST StRD table: digits (LRE) of coefficients, standard errors, residual SD and R² with solver='auto'.
 
@@ -17,8 +17,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 import scipy.linalg
 from sklearn.linear_model import LinearRegression
-from linreg_lab.data import collinear_design
-from linreg_lab.solvers import lstsq, NIST_NAMES
+from linreg_lab.solvers import collinear_design, lstsq, NIST_NAMES
 from linreg_lab.inference import nist_lre
 
 def timed(f, repeat=1):
