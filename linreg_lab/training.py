@@ -229,6 +229,17 @@ def _start_loss(model, X, y, s, loss_fn=None)->float:
         r2 = (model(X) - y) ** 2
         return float((r2 if s is None else s * r2).mean())
 
+# %% ../nbs/03_training.ipynb #f5011c39
+def _check_step_fits(model:nn.Module, optimizer, limit)->None:
+    "A step size the parameters' dtype cannot even hold (lr=1e300 in float32) diverges at once: say so."
+    dtype = next(model.parameters()).dtype
+    big = torch.finfo(dtype).max / 2   # the update multiplies the gradient by 2·lr
+    for g in optimizer.param_groups:
+        if g['lr'] > big:
+            lim = limit()
+            raise DivergenceError(f"lr={g['lr']:g} cannot take a single {dtype} step (at most {big:.3g}):"
+                                  f" it diverges at once; the stable limit is 1/L ≈ {lim:.3g}", g['lr'], lim, 0)
+
 # %% ../nbs/03_training.ipynb #71b3ebf1
 def new_run(model:nn.Module, # the model being trained
             X, # training features (n, d) tensor, or a DataLoader
@@ -251,6 +262,7 @@ def new_run(model:nn.Module, # the model being trained
     # full batch: GD's bound
     blowup = math.inf if loader else 1.0 if batch_size >= len(X) else SGD_BLOWUP
     start = None if loader else _start_loss(model, X, y, sample_weight, loss_fn)
+    _check_step_fits(model, optimizer, limit)
     monitor = DivergenceMonitor(optimizer.param_groups[0]['lr'], limit, 'training', blowup, 3,
                                 SGD_GROWTH, 'epoch', '1/L (nn.MSELoss is 2× the loss)', start)
     # second half
