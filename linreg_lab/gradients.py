@@ -6,6 +6,7 @@
 from __future__ import annotations
 import glob, math, os
 from dataclasses import dataclass
+from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
@@ -115,7 +116,7 @@ def cache_bytes(level:int=2, # cache level: 1, 2 or 3
     except (ValueError, OSError, AttributeError): v = 0
     if v and v > 0: return int(v)
     for f in glob.glob('/sys/devices/system/cpu/cpu0/cache/index*/'):
-        try: lvl, size = open(f + 'level').read().strip(), open(f + 'size').read().strip()
+        try: lvl, size = (Path(f, n).read_text().strip() for n in ('level', 'size'))
         except OSError: continue
         if lvl == str(level) and size[:-1].isdigit():
             return int(size[:-1]) * {'K': 1 << 10, 'M': 1 << 20}.get(size[-1], 1)
