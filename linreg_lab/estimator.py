@@ -19,7 +19,7 @@ from .checks import (check_sample_weight, check_number, check_int, check_seed,
                                column_scales, pow2_exponent)
 from .solvers import SOLVERS, lstsq, LstsqResult, RankDeficientWarning, StreamingLstsq
 from .inference import ols_inference, summary_inference, OLSInference
-from . import gradients
+from . import gradients, training
 
 # %% auto #0
 __all__ = ['ITERATIVE_SOLVERS', 'MAX_DENSE_FROM_SPARSE', 'LinearRegressor', 'raw_condition_from_state']
@@ -175,6 +175,13 @@ def _step_size(self:LinearRegressor, Z:np.ndarray)->float|None:
         return 0.1 * gradients.default_step_size(Z, fit_intercept=free_bias)
     return self.lr
 
+# %% ../nbs/06_estimator.ipynb #68eb375a
+def _zero_net(d:int)->training.LinearNet:
+    "A `LinearNet` with zero weights and bias: SGD from it stays in the data's row space."
+    net = training.LinearNet(d, seed=0)
+    with torch.no_grad(): net.linear.weight.zero_(); net.linear.bias.zero_()
+    return net
+
 # %% ../nbs/06_estimator.ipynb #97971332
 @patch
 def _fit_iterative(self:LinearRegressor, X, y, sw):
@@ -219,11 +226,10 @@ def _fit_iterative(self:LinearRegressor, X, y, sw):
                           fit_intercept=False)
         theta, self.n_iter_ = np.asarray(r.w, dtype=np.float64), int(self.epochs)
     else:
-        from linreg_lab.training import train_linear
-        model, _ = train_linear(Z, t, epochs=int(self.epochs), lr=lr / 2,
-                                batch_size=int(self.batch_size), optimizer=self.optimizer,
-                                seed=self.seed, device=self.device, dtype=torch.float64,
-                                progress=False, log=False)
+        model = _zero_net(Z.shape[1])
+        training.fit(model, Z, t, epochs=int(self.epochs), lr=lr / 2, batch_size=int(self.batch_size),
+                     optimizer=self.optimizer, seed=self.seed, device=self.device,
+                     dtype=torch.float64, progress=False, log=False)
         theta = model.linear.weight.detach().cpu().double().numpy().ravel()
         bias, self.n_iter_ = float(model.linear.bias.detach().cpu()), int(self.epochs)
     with np.errstate(over='ignore', under='ignore'):
