@@ -6,15 +6,17 @@ Compares, in one run (best of several repeats each):
   mse_grad torch the same function on torch tensors (sharing X's memory)
   autograd       torch.autograd through linreg_lab.gradients.mse_loss (the same expression)
   nn.Linear      nn.Linear(d, 1) + nn.MSELoss + backward()
-Last line: RESULT grad_vs_sum_f32=… grad_vs_sum_f64=… autograd_vs_grad_f32=… autograd_vs_grad_f64=…
-(time ratios: mse_grad(numpy) / X.sum(), autograd / mse_grad(numpy)).
+Last line: RESULT grad_vs_sum_f32=… grad_vs_sum_f64=… autograd_vs_grad_f32=… autograd_vs_grad_f64=… …
+block_rows_f64=… block_bytes=… (time ratios: mse_grad(numpy) / X.sum(), autograd / mse_grad(numpy); then the
+block size that ran: rows of X per block at this d in float64, and gradients.BLOCK_BYTES, which is half the
+L2 cache the operating system reports, 2 MiB where it does not say).
 
 Usage: python benchmarks/gradient.py [--n 1000000] [--d 100] [--repeats 7]
 """
 import argparse, time
 import numpy as np
 import torch
-from linreg_lab.gradients import mse_grad, mse_loss, autograd_grad
+from linreg_lab.gradients import mse_grad, mse_loss, autograd_grad, cache_bytes, block_rows, BLOCK_BYTES
 
 def best(f, repeats):
     f()  # warm-up
@@ -34,6 +36,8 @@ def nn_linear_step(Xt, yt):
 def main(n=1_000_000, d=100, repeats=7):
     print(f"n={n:,} d={d} repeats={repeats} (best time)  torch threads={torch.get_num_threads()}  "
           f"torch {torch.__version__}  numpy {np.__version__}")
+    print(f"L2 cache {cache_bytes(2)} bytes -> blocks of {BLOCK_BYTES} bytes: {block_rows(d, 8)} rows (f64), "
+          f"{block_rows(d, 4)} rows (f32) at d={d}")
     rng = np.random.default_rng(0)
     rows, ratios = [], {}
     for dt, tag in ((np.float32, 'f32'), (np.float64, 'f64')):
@@ -62,7 +66,8 @@ def main(n=1_000_000, d=100, repeats=7):
     for tag, k, v, r1, r2 in rows: print(f"{tag:<6}{k:<30}{v*1e3:>9.1f}{r1:>10.2f}{r2:>12.2f}")
     keys = ['grad_vs_sum_f32', 'grad_vs_sum_f64', 'autograd_vs_grad_f32', 'autograd_vs_grad_f64',
             'torchgrad_vs_sum_f32', 'torchgrad_vs_sum_f64', 'nnlinear_vs_grad_f32', 'nnlinear_vs_grad_f64']
-    print('RESULT ' + ' '.join(f'{k}={ratios[k]:.2f}' for k in keys))
+    print('RESULT ' + ' '.join(f'{k}={ratios[k]:.2f}' for k in keys)
+          + f' block_rows_f64={block_rows(d, 8)} block_bytes={BLOCK_BYTES}')
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
