@@ -14,19 +14,20 @@ from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, Randomiz
 from tqdm import tqdm
 import linreg_lab
 from .checks import check_int, check_level, check_number, check_seed
-from .data import (Dataset, Split, credit_risk_path, data_file, iter_chunks, load_csv, load_npz, one_line,
+from .data import (Dataset, Split, credit_risk, credit_risk_path, data_file, iter_chunks, load_csv, load_npz, one_line,
                              read_features, split_scale)
 from .estimator import ITERATIVE_SOLVERS, LinearRegressor
 from .inference import COV_TYPES
-from .gradients import DivergenceError
+from .gradients import DivergenceError, auto_step
 from .persistence import KEY_ENV, SavedModel, atomic_write, load, save
 from .solvers import SOLVERS, lstsq
 from .training import OPTIMIZERS, evaluate, get_device, to_tensors, train_linear
 
 # %% auto #0
 __all__ = ['COMMANDS', 'CLIError', 'command', 'build_parser', 'main', 'arg', 'same_file', 'refuse_overwriting_inputs', 'dumps',
-           'progress_bar', 'load_data', 'TrainRun', 'train_and_compare', 'train', 'predict', 'regression_metrics',
-           'evaluate_model', 'parse_params', 'run_search', 'search', 'FileFit', 'fit_file', 'fit']
+           'progress_bar', 'load_data', 'TrainRun', 'train_and_compare', 'auto_lr', 'train', 'predict',
+           'regression_metrics', 'evaluate_model', 'parse_params', 'run_search', 'search', 'FileFit', 'fit_file', 'fit',
+           'sample_data']
 
 # %% ../nbs/09_cli.ipynb #3606132f
 class CLIError(Exception):
@@ -257,12 +258,17 @@ def _data_options(p:argparse.ArgumentParser):
                    'default: the packaged credit-risk data')
     p.add_argument('--target', metavar='COLUMN', help='the target column of a .csv file')
 
+def _step_size(s:str):
+    "An argparse type for --lr: a step size > 0, or 'auto'."
+    return 'auto' if s == 'auto' else arg(check_number, 'lr', **_POSITIVE)(s)
+
 def _train_arguments(p:argparse.ArgumentParser):
     _data_options(p)
     p.add_argument('--epochs', type=arg(check_int, 'epochs', low=1), default=10,
                    help='passes over the training data (default 10)')
-    p.add_argument('--lr', type=arg(check_number, 'lr', **_POSITIVE), default=0.01,
-                   help='SGD step size on the mean squared error of the standardised data (default 0.01)')
+    p.add_argument('--lr', type=_step_size, default=0.01,
+                   help="SGD step size on the mean squared error of the standardised data (default 0.01); "
+                        "'auto': the step theory gives, 1/L from power iteration")
     p.add_argument('--batch-size', type=arg(check_int, 'batch_size', low=1), default=64,
                    help='mini-batch size (default 64)')
     p.add_argument('--optimizer', choices=OPTIMIZERS, default='sgd', help='optimizer (default sgd)')
@@ -284,6 +290,8 @@ def _train_arguments(p:argparse.ArgumentParser):
                    help='save the trained model (weights, scaler, names, settings, metrics)')
     p.add_argument('--json', action='store_true',
                    help='print one JSON object (history, metrics, coefficients) instead of the report')
+    p.add_argument('--distributed', action='store_true',
+                   help='data-parallel SGD across the processes torchrun starts (plain SGD); rank 0 reports')
 
 # %% ../nbs/09_cli.ipynb #a27f24be
 _SETTINGS = ('epochs', 'lr', 'batch_size', 'optimizer', 'momentum', 'weight_decay', 'seed', 'device')
@@ -307,6 +315,57 @@ def _train_json(args, ds:Dataset, name:str, run:TrainRun)->dict:
                 max_coef_diff_feature=run.max_coef_diff_feature, true_coef=ds.coef, true_intercept=ds.intercept,
                 model_file=args.out)
 
+# %% ../nbs/09_cli.ipynb #2a56d862
+def auto_lr(ds:Dataset, # the data
+            test_size:float=0.2, # test fraction, as for training
+            split_seed:int=42, # seed of the split
+           )->tuple: # (lr in nn.MSELoss's units, the StepChoice in ½·MSE's units)
+    "The SGD step theory gives on the standardised training split: 1/L for ½·MSE, half that for nn.MSELoss."
+    sp = split_scale(ds.X, ds.y, test_size=test_size, seed=split_seed)
+    choice = auto_step(sp.X_train, 'sgd', fit_intercept=True)
+    return choice.lr / 2, choice
+
+def _auto_lr(ds:Dataset, args:argparse.Namespace)->float:
+    "`--lr auto`: the step from theory, with the figures it rests on (not with --json)."
+    lr, c = auto_lr(ds, args.test_size, args.split_seed)
+    batches = -(-round(len(ds.y) * (1 - args.test_size)) // args.batch_size)
+    if not args.json:
+        print(f"Step from theory: L = {c.L:.4g} (largest Hessian eigenvalue, by power iteration), "
+              f"SGD step 1/L = {c.lr:.4g} (lr {lr:.4g} for nn.MSELoss), stable limit 2/L = {c.limit:.4g}; "
+              f"κ = {c.kappa:.3g}: about {c.steps / batches:.3g} epochs to shrink the error 1e8-fold")
+    return lr
+
+# %% ../nbs/09_cli.ipynb #91ad5e7a
+def _train_distributed(args:argparse.Namespace, ds:Dataset, name:str)->int:
+    "`train --distributed` under torchrun: DDP SGD on the standardised split; rank 0 prints and saves."
+    import torch.distributed as tdist
+    from linreg_lab.distributed import init_from_env, train_ddp
+    if args.optimizer != 'sgd' or args.momentum or args.weight_decay:
+        raise CLIError("--distributed trains with plain SGD: drop --optimizer, --momentum and --weight-decay")
+    try: rank = init_from_env()
+    except RuntimeError as e: raise CLIError(f"--distributed: {e}") from None
+    sp = split_scale(ds.X, ds.y, test_size=args.test_size, seed=args.split_seed, feature_names=ds.feature_names)
+    try:
+        model, losses = train_ddp(sp.X_train, sp.y_train, epochs=args.epochs, lr=args.lr,
+                                  batch_size=args.batch_size, seed=args.seed, dtype=getattr(torch, args.dtype))
+        if rank == 0: _report_distributed(args, ds, name, sp, model, losses, tdist.get_world_size())
+    finally: tdist.destroy_process_group()
+    return 0
+
+def _report_distributed(args, ds:Dataset, name:str, sp:Split, model, losses:list, world:int):
+    "Rank 0's output of `train --distributed`: the epoch log, the test MSE against least squares, the file."
+    test = evaluate(model, *to_tensors(sp.X_test, sp.y_test, model.linear.weight.dtype))
+    ls = lstsq(sp.X_train, sp.y_train)
+    ls_mse = float(np.mean((ls.predict(sp.X_test) - sp.y_test) ** 2))
+    if args.out: save(model, args.out, split=sp, target_name=ds.target_name, metrics=dict(test_mse=test['mse']))
+    if args.json:
+        print(dumps(dict(data=name, world_size=world, train_loss=losses, test=test, lstsq_test_mse=ls_mse)))
+        return
+    print(f"Data-parallel SGD on {world} processes ({name}):")
+    for i, loss in enumerate(losses): print(f"Epoch {i + 1}, train loss: {loss:.3f}")
+    print(f"Test MSE: SGD {test['mse']:.5g}, closed-form least squares {ls_mse:.5g}"
+          + (f"\nModel saved to {args.out}" if args.out else ''))
+
 # %% ../nbs/09_cli.ipynb #77753fd9
 @command('train', "train a linear model with mini-batch SGD (the article's §5.2 job) and compare it with least squares",
          _train_arguments)
@@ -314,6 +373,8 @@ def train(args:argparse.Namespace)->int:
     "Run `linreg_lab train`: load, then `train_and_compare`, save, report."
     get_device(args.device)   # an unavailable device fails here, before any output
     ds, name = load_data(args.data, args.target)
+    if args.lr == 'auto': args.lr = _auto_lr(ds, args)
+    if args.distributed: return _train_distributed(args, ds, name)
     if not args.json:
         print(f"Data: {name}: {len(ds.y)} samples, {ds.X.shape[1]} features -> {ds.target_name}")
         print(f"Training: {args.optimizer}, lr {args.lr:g}, batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}, "
@@ -654,4 +715,27 @@ def fit(args:argparse.Namespace)->int:
         print(_diagnostics(est, X, y, ff.feature_names, _cov(args.cov_type, groups), args.plots))
     else: print(est.summary(feature_names=ff.feature_names))
     if args.out: print(f"\nModel saved to {args.out}")
+    return 0
+
+# %% ../nbs/09_cli.ipynb #ebb89bc3
+def _sample_arguments(p:argparse.ArgumentParser):
+    p.add_argument('--rows', type=arg(check_int, 'rows', low=1), default=1000, help='rows (default 1000)')
+    p.add_argument('--seed', type=arg(check_seed, 'seed'), default=0, help='random seed of the rows (default 0)')
+    p.add_argument('--out', type=_out_path, required=True, metavar='FILE',
+                   help='.csv (a header naming the columns, the target last) or .npz (X, y, feature_names)')
+
+@command('sample-data', 'write example data: rows of the synthetic credit-risk set, as .csv or .npz',
+         _sample_arguments)
+def sample_data(args:argparse.Namespace)->int:
+    "Run `linreg_lab sample-data`: `credit_risk(rows, seed)` written atomically as .csv or .npz."
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in ('.csv', '.npz'): raise CLIError(f"--out {args.out}: give a .csv or .npz file name")
+    ds = credit_risk(n=args.rows, seed=args.seed)
+    if suffix == '.csv':
+        text = _csv_text({**dict(zip(ds.feature_names, ds.X.T)), ds.target_name: ds.y}).encode()
+        atomic_write(args.out, lambda f: f.write(text))
+    else: atomic_write(args.out, lambda f: np.savez_compressed(
+        f, X=ds.X, y=ds.y, feature_names=np.array(ds.feature_names), target_name=np.array(ds.target_name)))
+    print(f"{args.out}: {args.rows} rows of the credit-risk sample ({len(ds.feature_names)} features, "
+          f"target {ds.target_name})")
     return 0
