@@ -185,7 +185,7 @@ def _refine(X:np.ndarray, y:np.ndarray, w:np.ndarray|None, # the raw data and we
             coef:np.ndarray, intercept:float, # the float64 solution
             C:np.ndarray, # (X̃ᵀWX̃)⁻¹
             fit_intercept:bool, max_steps:int=5,
-            ext=np.longdouble, # the extended type; its precision is the platform's (see above)
+            ext=np.longdouble, # the extended type; its precision is the platform's long double
            )->tuple: # (coef, intercept, rss)
     "Refine (coef, intercept) with residuals and X̃ᵀWr in extended precision, from the data."
     # x87 long double has 63 mantissa bits, IEEE quad 112; below 60 it is float64 (52) in disguise
