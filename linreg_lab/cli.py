@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
+import torch.distributed as tdist
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, RandomizedSearchCV
 from tqdm import tqdm
 import linreg_lab
 from .checks import check_int, check_level, check_number, check_seed
+from .distributed import init_from_env, train_ddp
 from .data import (Dataset, Split, credit_risk, credit_risk_path, data_file, iter_chunks, load_csv, load_npz, one_line,
                              read_features, split_scale)
 from .estimator import ITERATIVE_SOLVERS, LinearRegressor
@@ -338,8 +340,6 @@ def _auto_lr(ds:Dataset, args:argparse.Namespace)->float:
 # %% ../nbs/09_cli.ipynb #91ad5e7a
 def _train_distributed(args:argparse.Namespace, ds:Dataset, name:str)->int:
     "`train --distributed` under torchrun: DDP SGD on the standardised split; rank 0 prints and saves."
-    import torch.distributed as tdist
-    from linreg_lab.distributed import init_from_env, train_ddp
     if args.optimizer != 'sgd' or args.momentum or args.weight_decay:
         raise CLIError("--distributed trains with plain SGD: drop --optimizer, --momentum and --weight-decay")
     try: rank = init_from_env()
