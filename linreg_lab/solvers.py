@@ -17,9 +17,9 @@ from .checks import (check_Xy, check_sample_weight, check_number, check_choice,
                                check_representable, column_scales, pow2_exponent)
 
 # %% auto #0
-__all__ = ['SOLVERS', 'AUTO_MAX_GRAM_COND', 'REFINE_MAX_ELEMENTS', 'NIST_PROMISED_DIGITS', 'NIST_NAMES', 'STATE_KEYS',
-           'RankDeficientWarning', 'LstsqResult', 'centred_gram', 'lstsq', 'collinear_design', 'vandermonde_design',
-           'NistProblem', 'load_nist', 'lre', 'StreamingLstsq']
+__all__ = ['SOLVERS', 'AUTO_MAX_GRAM_COND', 'REFINE_MAX_ELEMENTS', 'NIST_PROMISED_DIGITS', 'NIST_NAMES', 'MAX_CHOLQR_CONDITION',
+           'STATE_KEYS', 'RankDeficientWarning', 'LstsqResult', 'centred_gram', 'lstsq', 'collinear_design',
+           'vandermonde_design', 'NistProblem', 'load_nist', 'lre', 'StreamingLstsq']
 
 # %% ../nbs/04_solvers.ipynb #510cc7a8
 class RankDeficientWarning(UserWarning):
@@ -539,18 +539,52 @@ def lre(estimate, # estimated value(s)
         digits = -np.log10(np.abs(e - c) / np.where(c != 0, np.abs(c), 1.0))
     return float(np.clip(digits, 0, 15).min())
 
+# %% ../nbs/04_solvers.ipynb #ccb9a970
+def _upper_cholesky(Zt:np.ndarray, # (k, m): the transpose of a C-ordered chunk (Fortran order, no copy)
+                   )->tuple: # (R with RᵀR = ZᵀZ, or None if not positive definite; R's reciprocal condition)
+    "Upper Cholesky factor of the Gram matrix ZᵀZ, formed by one symmetric rank-k update (BLAS syrk)."
+    R, info = lapack.dpotrf(blas.dsyrk(1.0, Zt), lower=0, clean=1, overwrite_a=1)
+    return (None, 0.0) if info != 0 else (R, float(lapack.dtrcon(R)[0]))
+
+# %% ../nbs/04_solvers.ipynb #ef8187ce
+MAX_CHOLQR_CONDITION = 1e5  # κ₁(R₁) above this: the chunk goes to Householder QR
+
+def _cholesky_qr2(Z:np.ndarray, # (m, k) C-ordered, columns of comparable norm; overwritten by Q
+                 )->np.ndarray|None: # R (k, k) with Z = QR, or None when Z is too ill-conditioned
+    "R of a tall chunk by CholeskyQR2: two Gram-Cholesky passes with Z ← Z R₁⁻¹ between them."
+    R1, rcond = _upper_cholesky(Z.T)
+    if R1 is None or rcond * MAX_CHOLQR_CONDITION < 1: return None
+    Qt = blas.dtrsm(1.0, R1, Z.T, trans_a=1, overwrite_b=1)   # R₁⁻ᵀZᵀ = (Z R₁⁻¹)ᵀ, in place
+    R2, _ = _upper_cholesky(Qt)
+    return (R2 if R2 is not None else np.linalg.qr(Qt.T, mode='r')) @ R1
+
+# %% ../nbs/04_solvers.ipynb #6a96306e
+def _chunk_r(Z:np.ndarray, # (m, k) C-ordered and finite; overwritten
+            )->np.ndarray: # R (≤ k, k) with RᵀR = ZᵀZ
+    "R factor of one chunk: CholeskyQR2 on columns scaled by powers of two, Householder QR when ill-conditioned."
+    big = np.maximum(Z.max(axis=0), -Z.min(axis=0))   # max |z| of each column
+    nonzero = big > 0
+    if not nonzero.all() and nonzero.any():
+        R = np.zeros((min(len(Z), int(nonzero.sum())), Z.shape[1]))
+        R[:, nonzero] = _chunk_r(np.ascontiguousarray(Z[:, nonzero]))
+        return R
+    e = np.frexp(big)[1]
+    np.ldexp(Z, -e, out=Z)   # exact: column maxima in [0.5, 1)
+    R = _cholesky_qr2(Z) if len(Z) >= 2 * Z.shape[1] else None
+    return np.ldexp(R if R is not None else np.linalg.qr(Z, mode='r'), e)
+
 # %% ../nbs/04_solvers.ipynb #e892a639
-def _chunk_stats(Z:np.ndarray, # rows [x | y] of one chunk, (k, d+1), k ≥ 1
+def _chunk_stats(Z:np.ndarray, # rows [x | y] of one chunk, (k, d+1), k ≥ 1, C order; overwritten
                  w:np.ndarray, # their weights, (k,), all > 0
                  centre:bool=True, # subtract the weighted mean (fit_intercept)
                 )->tuple: # (total weight, weighted mean, R of the centred weighted rows)
-    "Sufficient statistics of one chunk: total weight, mean (two-pass) and the R factor."
-    W = float(w.sum())
-    mean = np.zeros(Z.shape[1])
+    "Sufficient statistics of one chunk: total weight, mean (two-pass) and the R factor, computed in place."
+    W, mean = float(w.sum()), np.zeros(Z.shape[1])
     if centre:
-        mean = w @ Z / W
-        mean += w @ (Z - mean) / W   # second pass: removes the rounding of the first
-    return W, mean, np.linalg.qr((Z - mean) * np.sqrt(w)[:, None], mode='r')
+        mean = w @ Z / W; Z -= mean
+        shift = w @ Z / W; Z -= shift; mean += shift   # second pass: removes the rounding of the first
+    if not (w == 1).all(): Z *= np.sqrt(w)[:, None]
+    return W, mean, _chunk_r(Z)
 
 # %% ../nbs/04_solvers.ipynb #4445fc73
 class StreamingLstsq:
@@ -612,9 +646,9 @@ def update(self:StreamingLstsq, X, # a chunk of features, (k, d); k = 0 is allow
     X, y, w = _check_chunk(X, y, sample_weight, self.n_features)
     keep = w > 0
     if keep.any():
-        Z = np.column_stack([X, y])[keep]
+        Z = np.column_stack([X, y]) if keep.all() else np.column_stack([X[keep], y[keep]])
+        self.absmax = np.maximum(self.absmax, np.maximum(Z.max(axis=0), -Z.min(axis=0)))
         self._absorb(*_chunk_stats(Z, w[keep], self.fit_intercept))
-        self.absmax = np.maximum(self.absmax, np.abs(Z).max(axis=0))
     self.n_samples += len(X); self.n_nonzero += int(keep.sum())
     return self
 
