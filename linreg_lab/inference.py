@@ -61,7 +61,7 @@ class OLSInference:
     weights:np.ndarray|None=None # the weights (None: all 1)
 
 
-# %% ../nbs/05_inference.ipynb #616a639a
+# %% ../nbs/05_inference.ipynb #02426e3b
 @patch(as_prop=True)
 def collinear(self:OLSInference)->bool: return bool(self.cond > COND_WARN)
 @patch(as_prop=True)
@@ -73,7 +73,7 @@ def aic(self:OLSInference)->float:
 def bic(self:OLSInference)->float:
     return -2 * self.llf + np.log(self.nobs) * (self.df_model + self.result.fit_intercept)
 
-# %% ../nbs/05_inference.ipynb #b3111bd3
+# %% ../nbs/05_inference.ipynb #ab84f092
 @patch
 def __repr__(self:OLSInference):
     return (f"OLSInference({', '.join(self.names)}; R²={self.r2:.4g}, σ̂={self.resid_se:.4g}, "
@@ -118,10 +118,10 @@ def param_scores(result:LstsqResult, # the fit
     return np.column_stack([we / result.sum_weights - psi @ result.x_mean,
                             psi]) if result.fit_intercept else psi
 
-# %% ../nbs/05_inference.ipynb #f4ce5f20
+# %% ../nbs/05_inference.ipynb #b34698a1
 COV_TYPES = ('nonrobust', 'HC0', 'HC1', 'HC2', 'HC3', 'cluster', 'HAC')
 
-# %% ../nbs/05_inference.ipynb #7a67807e
+# %% ../nbs/05_inference.ipynb #c4d19764
 def hc_meat(S:np.ndarray, # (n, k) rows ψᵢ
             h:np.ndarray, # (n,) leverages
             cov_type:str, # 'HC0' … 'HC3'
@@ -154,7 +154,7 @@ def hac_meat(S:np.ndarray, # (n, k) rows ψᵢ, in time order
         M += (1 - lag / (maxlags + 1)) * (G + G.T)
     return M
 
-# %% ../nbs/05_inference.ipynb #3f155807
+# %% ../nbs/05_inference.ipynb #edb80958
 def _check_maxlags(L, # cov_kwds['maxlags']
                    n:int, # rows
                   )->int:
@@ -163,7 +163,7 @@ def _check_maxlags(L, # cov_kwds['maxlags']
         raise ValueError(f"cov_kwds['maxlags'] must be an integer in [0, {n - 1}]; got {L!r}")
     return int(L)
 
-# %% ../nbs/05_inference.ipynb #774d870b
+# %% ../nbs/05_inference.ipynb #68235bfa
 def _check_groups(groups, # cov_kwds['groups']
                   n:int, # rows
                  )->np.ndarray: # (n,) or (n, 2) labels
@@ -177,7 +177,7 @@ def _check_groups(groups, # cov_kwds['groups']
         raise ValueError("cov_type='cluster' needs at least 2 clusters in each grouping")
     return g
 
-# %% ../nbs/05_inference.ipynb #930a830a
+# %% ../nbs/05_inference.ipynb #623109b9
 def check_cov_kwds(cov_type:str, # one of COV_TYPES
                    cov_kwds:dict|None, # {'groups': g} (cluster), {'maxlags': L} (HAC)
                    n:int, # rows
@@ -193,7 +193,7 @@ def check_cov_kwds(cov_type:str, # one of COV_TYPES
     if cov_type == 'cluster': kw['groups'] = _check_groups(kw['groups'], n)
     return kw
 
-# %% ../nbs/05_inference.ipynb #ceee8341
+# %% ../nbs/05_inference.ipynb #649780db
 def _cluster_cov(S:np.ndarray, # (n, k) rows ψᵢ
                  g:np.ndarray, # (n,) or (n, 2) labels, from check_cov_kwds
                 )->tuple: # (covariance (k, k), denominator df of tests)
@@ -236,7 +236,7 @@ def fit_statistics(rss:float, # weighted residual sum of squares
     return dict(sigma2=float(sigma2), r2=float(r2), adj_r2=float(adj), f_stat=float(f),
                 llf=float(llf))
 
-# %% ../nbs/05_inference.ipynb #abb7738a
+# %% ../nbs/05_inference.ipynb #3dbbef7f
 def _check_unpenalised(result:LstsqResult, who:str):
     "A ValueError for a ridge fit (alpha > 0): OLS inference does not apply to it."
     if result.alpha > 0:
@@ -250,7 +250,7 @@ def _check_names(names, d:int)->list:
     if len(names) != d: raise ValueError(f"{len(names)} names for {d} features")
     return names
 
-# %% ../nbs/05_inference.ipynb #7ff390d1
+# %% ../nbs/05_inference.ipynb #58209c88
 def _bare_inference(result:LstsqResult, tss:float, names, sum_log_w:float, cond_raw:float)->tuple:
     "(OLSInference without its covariance, classical F) from the fit's summary statistics."
     _check_unpenalised(result, 'inference')
@@ -265,7 +265,7 @@ def _bare_inference(result:LstsqResult, tss:float, names, sum_log_w:float, cond_
                        llf=fs['llf'], cond_raw=cond_raw)
     return inf, fs['f_stat']
 
-# %% ../nbs/05_inference.ipynb #a3c4ce49
+# %% ../nbs/05_inference.ipynb #fd7419a9
 def _param_cov(inf:OLSInference)->np.ndarray: # (k, k)
     "Covariance of the parameters of `inf.cov_type`; sets `inf.df_inference` and `inf.use_t`."
     if inf.cov_type == 'nonrobust':
@@ -279,7 +279,7 @@ def _param_cov(inf:OLSInference)->np.ndarray: # (k, k)
     inf.use_t = False
     return cov
 
-# %% ../nbs/05_inference.ipynb #6f2568ee
+# %% ../nbs/05_inference.ipynb #26453577
 def _regression_f(inf:OLSInference, f_classical:float)->tuple:
     "(F, p-value) of the regression: classical, or the Wald test of all slopes for robust types."
     if inf.cov_type != 'nonrobust' and inf.df_model != 0 and inf.result.fit_intercept:
@@ -289,7 +289,7 @@ def _regression_f(inf:OLSInference, f_classical:float)->tuple:
     if np.isfinite(f): return f, float(stats.f.sf(f, inf.df_model, inf.df_resid))
     return f, (0.0 if f == np.inf else np.nan)
 
-# %% ../nbs/05_inference.ipynb #d43f68e2
+# %% ../nbs/05_inference.ipynb #431afb79
 def _set_covariance(inf:OLSInference, f_classical:float):
     "Covariance, se, t, p and the regression F of `inf.cov_type`."
     cov = _param_cov(inf)
@@ -312,7 +312,7 @@ def summary_inference(result:LstsqResult, # an unpenalised fit
     _set_covariance(inf, f_stat)
     return inf
 
-# %% ../nbs/05_inference.ipynb #fc3449e7
+# %% ../nbs/05_inference.ipynb #d9f1b897
 def _check_fit_weights(result:LstsqResult, sample_weight, n:int)->tuple:
     "(w, ww): the checked weights (None: unweighted) and the same as an array of ones if None."
     w = check_sample_weight(sample_weight, n)
@@ -322,7 +322,7 @@ def _check_fit_weights(result:LstsqResult, sample_weight, n:int)->tuple:
                          "sums differ)")
     return w, ww
 
-# %% ../nbs/05_inference.ipynb #8ec8892f
+# %% ../nbs/05_inference.ipynb #113617fb
 def _check_fit_data(result, X, y, sample_weight, names):
     "The data, weights and names of `ols_inference`, checked against the fit."
     if not isinstance(result, LstsqResult):
@@ -343,7 +343,7 @@ def raw_condition_number(A:np.ndarray, # design with its column of ones (statsmo
     s = np.linalg.svd(np.sqrt(w)[:, None] * A, compute_uv=False)
     return float(s[0] / s[-1]) if s[-1] > 0 else np.inf
 
-# %% ../nbs/05_inference.ipynb #8ea78d9b
+# %% ../nbs/05_inference.ipynb #34d272c8
 def _warn_collinear(cond:float):
     "A CollinearityWarning, at the caller of `ols_inference`, when cond exceeds COND_WARN."
     if cond > COND_WARN:
@@ -389,7 +389,7 @@ def ols(X, # features (n, d)
     res = lstsq(X, y, sample_weight=w, fit_intercept=fit_intercept)
     return ols_inference(res, X, y, w, names=names, cov_type=cov_type, cov_kwds=cov_kwds)
 
-# %% ../nbs/05_inference.ipynb #57b2565c
+# %% ../nbs/05_inference.ipynb #83c03b22
 @patch
 def _need_data(self:OLSInference, what:str):
     "A ValueError when the inference was built without the data (from a streaming state)."
@@ -398,7 +398,7 @@ def _need_data(self:OLSInference, what:str):
                          "from a summary state "
                          "(partial_fit): pass X= and y= (e.g. est.inference(X, y))")
 
-# %% ../nbs/05_inference.ipynb #315bbb97
+# %% ../nbs/05_inference.ipynb #387868b5
 @patch(as_prop=True)
 def fitted(self:OLSInference)->np.ndarray:
     self._need_data('fitted')
@@ -420,7 +420,7 @@ class TestResult:
     effect:np.ndarray|None=None # Rβ̂ − q
     sd:np.ndarray|None=None # standard error of each effect (t_test)
 
-# %% ../nbs/05_inference.ipynb #dd375c87
+# %% ../nbs/05_inference.ipynb #68510a73
 @patch
 def _restrictions(self:OLSInference, R, q=None)->tuple:
     "R as (m, k) and q as (m,), checked against the number of parameters."
@@ -432,7 +432,7 @@ def _restrictions(self:OLSInference, R, q=None)->tuple:
                                                            (len(R),))
     return R, q
 
-# %% ../nbs/05_inference.ipynb #5e816b20
+# %% ../nbs/05_inference.ipynb #f7082987
 @patch
 def t_test(self:OLSInference, R, # (m, k) restrictions, each tested alone
            q=None, # (m,) right-hand side; None: zeros
@@ -445,7 +445,7 @@ def t_test(self:OLSInference, R, # (m, k) restrictions, each tested alone
     p = 2 * (stats.t.sf(np.abs(t), self.df_inference) if self.use_t else stats.norm.sf(np.abs(t)))
     return TestResult(t, p, 1.0, self.df_inference, e, sd)
 
-# %% ../nbs/05_inference.ipynb #355339e1
+# %% ../nbs/05_inference.ipynb #bc0b6fc3
 @patch
 def f_test(self:OLSInference, R, # (m, k) restrictions on the parameters (intercept first)
            q=None, # (m,) right-hand side; None: zeros
@@ -484,7 +484,7 @@ def _quantile(self:OLSInference, alpha:float)->float:
     return stats.t.ppf(1 - alpha / 2,
                        self.df_inference) if self.use_t else stats.norm.ppf(1 - alpha / 2)
 
-# %% ../nbs/05_inference.ipynb #35906bb2
+# %% ../nbs/05_inference.ipynb #5028b44f
 @patch
 def conf_int(self:OLSInference, alpha:float=0.05, # 1 − confidence level
             )->np.ndarray: # (k, 2): lower, upper
@@ -492,7 +492,7 @@ def conf_int(self:OLSInference, alpha:float=0.05, # 1 − confidence level
     q = self._quantile(alpha)
     return np.c_[self.params - q * self.se, self.params + q * self.se]
 
-# %% ../nbs/05_inference.ipynb #f3b29c3d
+# %% ../nbs/05_inference.ipynb #ea27f45b
 @patch
 def _check_new_rows(self:OLSInference, X_new, weights)->tuple:
     "(X_new, w₀): new rows with the model's features, and their weights (> 0; None: 1)."
@@ -505,7 +505,7 @@ def _check_new_rows(self:OLSInference, X_new, weights)->tuple:
         raise ValueError("weights of new observations must be > 0 (weight 0 means infinite noise)")
     return X_new, w0
 
-# %% ../nbs/05_inference.ipynb #1ca20abd
+# %% ../nbs/05_inference.ipynb #7f5baa11
 @patch
 def _mean_variance(self:OLSInference, X_new:np.ndarray)->np.ndarray: # (m,)
     "Variance of the fitted mean at each new row: centred classical form, or a₀ᵀVa₀ (robust)."
@@ -545,7 +545,7 @@ class Influence:
     dffits:np.ndarray # tᵢ √(hᵢ/(1−hᵢ))
     dfbetas:np.ndarray # (n, k) (β̂ − β̂₍ᵢ₎) / (σ̂₍ᵢ₎ √Bⱼⱼ)
 
-# %% ../nbs/05_inference.ipynb #de71c41a
+# %% ../nbs/05_inference.ipynb #74a7925c
 @patch
 def influence(self:OLSInference)->Influence:
     "Leverage, studentized residuals, Cook's distance, DFFITS and DFBETAS, in closed form."
@@ -572,7 +572,7 @@ def aux_r2(Z:np.ndarray, # regressors of the auxiliary regression (no column of 
     tss = np.sum((t - t.mean())**2) if fit_intercept else t @ t
     return 1 - r.rss / tss, r.rank
 
-# %% ../nbs/05_inference.ipynb #b11b0328
+# %% ../nbs/05_inference.ipynb #5d4f3168
 def _white_products(A:np.ndarray, # design (n, k), its column of ones first when k0 = 1
                     k0:int, # 1 with an intercept
                    )->np.ndarray: # (n, k(k+1)/2 − k0)
@@ -580,7 +580,7 @@ def _white_products(A:np.ndarray, # design (n, k), its column of ones first when
     i0, i1 = np.triu_indices(A.shape[1])
     return (A[:, i0] * A[:, i1])[:, k0:]
 
-# %% ../nbs/05_inference.ipynb #3d00c09f
+# %% ../nbs/05_inference.ipynb #1737e0a7
 def _vif(X:np.ndarray, # features (n, d)
          names:list, # their names
          fit_intercept:bool, # auxiliary regressions with an intercept
@@ -639,14 +639,14 @@ def with_cov(self:OLSInference, cov_type:str='nonrobust', # one of COV_TYPES
     _set_covariance(new, fs['f_stat'])
     return new
 
-# %% ../nbs/05_inference.ipynb #f18dcbb8
+# %% ../nbs/05_inference.ipynb #086a036e
 @patch
 def _cov_label(self:OLSInference)->str:
     "The covariance type as the summary prints it, with the number of groups or lags."
     return {'nonrobust': 'nonrobust', 'cluster': f"cluster ({self.df_inference + 1:g} groups)",
             'HAC': f"HAC ({self.cov_kwds.get('maxlags')} lags)"}.get(self.cov_type, self.cov_type)
 
-# %% ../nbs/05_inference.ipynb #5f729b65
+# %% ../nbs/05_inference.ipynb #6bbb202a
 @patch
 def _summary_header(self:OLSInference)->list:
     "Fit statistics, two columns."
@@ -664,7 +664,7 @@ def _summary_header(self:OLSInference)->list:
                     f'{"Cond. No. (raw)":<21}{self.cond_raw:>16.4g}   (raw design: the one '
                     'statsmodels prints)']
 
-# %% ../nbs/05_inference.ipynb #b54af2cc
+# %% ../nbs/05_inference.ipynb #0622df5f
 @patch
 def _summary_table(self:OLSInference, alpha:float)->list:
     "The coefficient table: column titles, a rule, one row per parameter."
@@ -722,7 +722,7 @@ def summary(self:OLSInference, alpha:float=0.05, # 1 − confidence level of the
              *self._summary_diagnostics(), rule, *self._summary_notes()]
     return '\n'.join(lines)
 
-# %% ../nbs/05_inference.ipynb #69e0ec39
+# %% ../nbs/05_inference.ipynb #a90c17a3
 def _local_linear(x:np.ndarray, y:np.ndarray, g:float, k:int)->float:
     "Value at g of the tricube-weighted line through the k points of x nearest to g."
     dist = np.abs(x - g); hmax = np.partition(dist, k - 1)[k - 1] or 1.0
@@ -731,7 +731,7 @@ def _local_linear(x:np.ndarray, y:np.ndarray, g:float, k:int)->float:
     sxx = wt @ (x - xm)**2
     return ym + (wt @ ((x - xm) * (y - ym)) / sxx * (g - xm) if sxx > 0 else 0)
 
-# %% ../nbs/05_inference.ipynb #f661f5f6
+# %% ../nbs/05_inference.ipynb #d1323510
 def smooth(x:np.ndarray, # abscissae
            y:np.ndarray, # ordinates
            frac:float=2/3, # share of the points in each local fit (lowess' f)
@@ -741,25 +741,25 @@ def smooth(x:np.ndarray, # abscissae
     grid, k = np.linspace(x.min(), x.max(), m), max(2, int(np.ceil(frac * len(x))))
     return grid, np.array([_local_linear(x, y, g, k) for g in grid], dtype=np.float64)
 
-# %% ../nbs/05_inference.ipynb #ec8c92ae
+# %% ../nbs/05_inference.ipynb #92f35879
 def _label_largest(ax, x, y, key, rows, n_label=3):
     "Write the row number beside the n_label points with the largest key."
     for i in np.argsort(-key)[:n_label]: ax.annotate(str(rows[i]), (x[i], y[i]), fontsize=8)
 
-# %% ../nbs/05_inference.ipynb #6890bd3f
+# %% ../nbs/05_inference.ipynb #73fffc69
 def _qq_positions(n:int)->np.ndarray:
     "R's ppoints: (i − a)/(n + 1 − 2a), a = 3/8 for n ≤ 10, else 1/2."
     a = 3 / 8 if n <= 10 else 0.5
     return (np.arange(1, n + 1) - a) / (n + 1 - 2 * a)
 
-# %% ../nbs/05_inference.ipynb #cd86a221
+# %% ../nbs/05_inference.ipynb #b4102c78
 def _smoothed_panel(ax, f, v, key, rows, n_label, zero_line=False, **labels):
     "v against the fitted values f, with the smoother; the points of largest key labelled."
     ax.scatter(f, v, s=10); ax.plot(*smooth(f, v), color='tab:red')
     if zero_line: ax.axhline(0, ls=':', color='gray')
     ax.set(**labels); _label_largest(ax, f, v, key, rows, n_label)
 
-# %% ../nbs/05_inference.ipynb #2efe8e96
+# %% ../nbs/05_inference.ipynb #22081c78
 def _qq_panel(ax, r, rows, n_label):
     "Normal Q–Q of the standardized residuals r, at R's plotting positions."
     o = np.argsort(r); q = stats.norm.ppf(_qq_positions(len(r)))
@@ -804,7 +804,7 @@ def plot_diagnostics(self:OLSInference, n_label:int=3, # points labelled per pan
     self._leverage_panel(a4, h, r, inf.cooks_distance[keep], keep, n_label)
     return fig
 
-# %% ../nbs/05_inference.ipynb #6792072e
+# %% ../nbs/05_inference.ipynb #96fb45c1
 @patch
 def _feature_index(self:OLSInference, j)->int:
     "Feature j (0-based index, intercept excluded, or name) as an index; a ValueError otherwise."
@@ -815,7 +815,7 @@ def _feature_index(self:OLSInference, j)->int:
                          f"got {j!r}")
     return j
 
-# %% ../nbs/05_inference.ipynb #ca210c0c
+# %% ../nbs/05_inference.ipynb #098397e8
 @patch
 def _partial_out(self:OLSInference, j:int)->tuple:
     "(e(y | others), e(x_j | others)): residuals of the regressions on the other columns."
