@@ -16,7 +16,7 @@ from .solvers import LstsqResult, RankDeficientWarning, lstsq, load_nist, lre, N
 # %% auto #0
 __all__ = ['COND_WARN', 'COV_TYPES', 'CollinearityWarning', 'OLSInference', 'design_matrix', 'param_bread', 'leverages',
            'param_scores', 'hc_meat', 'cluster_meat', 'hac_meat', 'check_cov_kwds', 'robust_cov', 'fit_statistics',
-           'raw_condition_number', 'summary_inference', 'ols_inference', 'TestResult', 'ols', 'Influence', 'aux_r2',
+           'summary_inference', 'raw_condition_number', 'ols_inference', 'ols', 'TestResult', 'Influence', 'aux_r2',
            'Diagnostics', 'smooth', 'nist_lre']
 
 # %% ../nbs/05_inference.ipynb #09c58a00
@@ -60,19 +60,25 @@ class OLSInference:
     y:np.ndarray|None=None # the target
     weights:np.ndarray|None=None # the weights (None: all 1)
 
-    @property
-    def collinear(self)->bool: return bool(self.cond > COND_WARN)
-    @property
-    def k_params(self)->int: return len(self.params)
-    @property
-    def aic(self)->float: return -2 * self.llf + 2 * (self.df_model + self.result.fit_intercept)
-    @property
-    def bic(self)->float:
-        return -2 * self.llf + np.log(self.nobs) * (self.df_model + self.result.fit_intercept)
-    def __repr__(self):
-        return (f"OLSInference({', '.join(self.names)}; R²={self.r2:.4g}, σ̂={self.resid_se:.4g}, "
-                f"df={self.df_resid:g}, "
-                f"cov_type={self.cov_type!r}, solver={self.solver!r}) — .summary() for the table")
+
+# %% ../nbs/05_inference.ipynb #02426e3b
+@patch(as_prop=True)
+def collinear(self:OLSInference)->bool: return bool(self.cond > COND_WARN)
+@patch(as_prop=True)
+def k_params(self:OLSInference)->int: return len(self.params)
+@patch(as_prop=True)
+def aic(self:OLSInference)->float:
+    return -2 * self.llf + 2 * (self.df_model + self.result.fit_intercept)
+@patch(as_prop=True)
+def bic(self:OLSInference)->float:
+    return -2 * self.llf + np.log(self.nobs) * (self.df_model + self.result.fit_intercept)
+
+# %% ../nbs/05_inference.ipynb #ab84f092
+@patch
+def __repr__(self:OLSInference):
+    return (f"OLSInference({', '.join(self.names)}; R²={self.r2:.4g}, σ̂={self.resid_se:.4g}, "
+            f"df={self.df_resid:g}, "
+            f"cov_type={self.cov_type!r}, solver={self.solver!r}) — .summary() for the table")
 
 # %% ../nbs/05_inference.ipynb #ede78d9e
 def design_matrix(X:np.ndarray, # features (n, d)
@@ -112,9 +118,10 @@ def param_scores(result:LstsqResult, # the fit
     return np.column_stack([we / result.sum_weights - psi @ result.x_mean,
                             psi]) if result.fit_intercept else psi
 
-# %% ../nbs/05_inference.ipynb #62e93349
+# %% ../nbs/05_inference.ipynb #b34698a1
 COV_TYPES = ('nonrobust', 'HC0', 'HC1', 'HC2', 'HC3', 'cluster', 'HAC')
 
+# %% ../nbs/05_inference.ipynb #c4d19764
 def hc_meat(S:np.ndarray, # (n, k) rows ψᵢ
             h:np.ndarray, # (n,) leverages
             cov_type:str, # 'HC0' … 'HC3'
@@ -147,33 +154,56 @@ def hac_meat(S:np.ndarray, # (n, k) rows ψᵢ, in time order
         M += (1 - lag / (maxlags + 1)) * (G + G.T)
     return M
 
-# %% ../nbs/05_inference.ipynb #8f22054d
+# %% ../nbs/05_inference.ipynb #edb80958
+def _check_maxlags(L, # cov_kwds['maxlags']
+                   n:int, # rows
+                  )->int:
+    "HAC's lag truncation, an integer in [0, n − 1]."
+    if isinstance(L, bool) or not isinstance(L, (int, np.integer)) or not 0 <= L < n:
+        raise ValueError(f"cov_kwds['maxlags'] must be an integer in [0, {n - 1}]; got {L!r}")
+    return int(L)
+
+# %% ../nbs/05_inference.ipynb #68235bfa
+def _check_groups(groups, # cov_kwds['groups']
+                  n:int, # rows
+                 )->np.ndarray: # (n,) or (n, 2) labels
+    "Cluster labels, one (or two) per row, with at least 2 clusters in each grouping."
+    g = np.asarray(groups)
+    g = g[:, 0] if g.ndim == 2 and g.shape[1] == 1 else g
+    if g.shape[:1] != (n,) or g.ndim > 2 or (g.ndim == 2 and g.shape[1] != 2):
+        raise ValueError(f"cov_kwds['groups'] must have shape ({n},) or ({n}, 2), one label "
+                         f"per row; got {g.shape}")
+    if min(len(np.unique(c)) for c in (g.T if g.ndim == 2 else [g])) < 2:
+        raise ValueError("cov_type='cluster' needs at least 2 clusters in each grouping")
+    return g
+
+# %% ../nbs/05_inference.ipynb #623109b9
 def check_cov_kwds(cov_type:str, # one of COV_TYPES
                    cov_kwds:dict|None, # {'groups': g} (cluster), {'maxlags': L} (HAC)
                    n:int, # rows
                   )->dict: # validated: groups as an (n,) or (n, 2) array, maxlags an int
     "The keywords each covariance type needs, checked, with statsmodels' names."
     check_choice(cov_type, 'cov_type', COV_TYPES)
-    kw, need = dict(cov_kwds or {}), {'cluster': {'groups'},
-                                      'HAC': {'maxlags'}}.get(cov_type, set())
+    need = {'cluster': {'groups'}, 'HAC': {'maxlags'}}.get(cov_type, set())
+    kw = dict(cov_kwds or {})
     if set(kw) != need:
         raise ValueError(f"cov_type={cov_type!r} takes cov_kwds with exactly the keys "
                          f"{sorted(need)}; got {sorted(kw)}")
-    if cov_type == 'HAC':
-        L = kw['maxlags']
-        if isinstance(L, bool) or not isinstance(L, (int, np.integer)) or not 0 <= L < n:
-            raise ValueError(f"cov_kwds['maxlags'] must be an integer in [0, {n - 1}]; got {L!r}")
-        kw['maxlags'] = int(L)
-    if cov_type == 'cluster':
-        g = np.asarray(kw['groups'])
-        g = g[:, 0] if g.ndim == 2 and g.shape[1] == 1 else g
-        if g.shape[:1] != (n,) or g.ndim > 2 or (g.ndim == 2 and g.shape[1] != 2):
-            raise ValueError(f"cov_kwds['groups'] must have shape ({n},) or ({n}, 2), one label "
-                             f"per row; got {g.shape}")
-        if min(len(np.unique(c)) for c in (g.T if g.ndim == 2 else [g])) < 2:
-            raise ValueError("cov_type='cluster' needs at least 2 clusters in each grouping")
-        kw['groups'] = g
+    if cov_type == 'HAC': kw['maxlags'] = _check_maxlags(kw['maxlags'], n)
+    if cov_type == 'cluster': kw['groups'] = _check_groups(kw['groups'], n)
     return kw
+
+# %% ../nbs/05_inference.ipynb #649780db
+def _cluster_cov(S:np.ndarray, # (n, k) rows ψᵢ
+                 g:np.ndarray, # (n,) or (n, 2) labels, from check_cov_kwds
+                )->tuple: # (covariance (k, k), denominator df of tests)
+    "One-way, or two-way (Cameron, Gelbach & Miller) cluster covariance, with G/(G−1)·(n−1)/(n−k)."
+    n, k = S.shape
+    ways = [g] if g.ndim == 1 else [g[:, 0], g[:, 1], np.unique(g, axis=0, return_inverse=True)[1]]
+    parts = [cluster_meat(S, gj) for gj in ways]
+    covs = [M * (G / (G - 1) * (n - 1) / (n - k)) for M, G in parts]
+    cov = covs[0] if g.ndim == 1 else covs[0] + covs[1] - covs[2]
+    return cov, float(min(G for _, G in parts[:2]) - 1)
 
 # %% ../nbs/05_inference.ipynb #99d8a870
 def robust_cov(S:np.ndarray, # (n, k) rows ψᵢ = (AᵀWA)⁻¹aᵢwᵢeᵢ
@@ -183,15 +213,9 @@ def robust_cov(S:np.ndarray, # (n, k) rows ψᵢ = (AᵀWA)⁻¹aᵢwᵢeᵢ
                df_resid:float, # n − k
               )->tuple: # (covariance (k, k), denominator df of tests)
     "Sandwich covariance for HC0–HC3, one- or two-way clusters and Newey–West, as statsmodels."
-    n, k = S.shape
     if cov_type.startswith('HC'): return hc_meat(S, h, cov_type, df_resid), df_resid
     if cov_type == 'HAC': return hac_meat(S, kw['maxlags']), df_resid
-    g = kw['groups']
-    ways = [g] if g.ndim == 1 else [g[:, 0], g[:, 1], np.unique(g, axis=0, return_inverse=True)[1]]
-    parts = [cluster_meat(S, gj) for gj in ways]
-    covs = [M * (G / (G - 1) * (n - 1) / (n - k)) for M, G in parts]
-    cov = covs[0] if g.ndim == 1 else covs[0] + covs[1] - covs[2]
-    return cov, float(min(G for _, G in parts[:2]) - 1)
+    return _cluster_cov(S, kw['groups'])
 
 # %% ../nbs/05_inference.ipynb #51ec6390
 def fit_statistics(rss:float, # weighted residual sum of squares
@@ -212,38 +236,69 @@ def fit_statistics(rss:float, # weighted residual sum of squares
     return dict(sigma2=float(sigma2), r2=float(r2), adj_r2=float(adj), f_stat=float(f),
                 llf=float(llf))
 
-# %% ../nbs/05_inference.ipynb #e4ce59d5
-def _check_fit_data(result, X, y, sample_weight, names):
-    "The data, weights and names of `ols_inference`, checked against the fit."
-    if not isinstance(result,
-                      LstsqResult): raise ValueError("result must be a LstsqResult from lstsq; "
-                                                     f"got {type(result).__name__}")
+# %% ../nbs/05_inference.ipynb #3dbbef7f
+def _check_unpenalised(result:LstsqResult, who:str):
+    "A ValueError for a ridge fit (alpha > 0): OLS inference does not apply to it."
     if result.alpha > 0:
-        raise ValueError("ols_inference needs an unpenalised fit; this one has "
-                         f"alpha={result.alpha} "
+        raise ValueError(f"{who} needs an unpenalised fit; this one has alpha={result.alpha} "
                          "(ridge estimates are biased, so OLS standard errors, tests and intervals "
                          "do not apply)")
-    X, y = check_Xy(X, y)
-    n, d = X.shape
-    if (n, d) != (result.n_samples, result.n_features):
-        raise ValueError(f"X has shape {X.shape} but the fit was on ({result.n_samples}, "
-                         f"{result.n_features})")
-    w = check_sample_weight(sample_weight, n)
-    ww = np.ones(n) if w is None else w
-    if not np.isclose(ww.sum(), result.sum_weights, rtol=1e-12):
-        raise ValueError("sample_weight does not match the weights the fit was made with (their "
-                         "sums differ)")
+
+def _check_names(names, d:int)->list:
+    "Feature names as strings, one per feature (default x1, x2, …)."
     names = [f'x{j+1}' for j in range(d)] if names is None else [str(s) for s in names]
     if len(names) != d: raise ValueError(f"{len(names)} names for {d} features")
-    return X, y, w, ww, names
+    return names
 
-# %% ../nbs/05_inference.ipynb #1d838a9c
-def raw_condition_number(A:np.ndarray, # design with its column of ones (statsmodels' exog)
-                         w:np.ndarray, # weights
-                        )->float: # σ_max / σ_min of √w·A
-    "statsmodels' \"Cond. No.\": the ratio of extreme singular values of the whitened raw design."
-    s = np.linalg.svd(np.sqrt(w)[:, None] * A, compute_uv=False)
-    return float(s[0] / s[-1]) if s[-1] > 0 else np.inf
+# %% ../nbs/05_inference.ipynb #58209c88
+def _bare_inference(result:LstsqResult, tss:float, names, sum_log_w:float, cond_raw:float)->tuple:
+    "(OLSInference without its covariance, classical F) from the fit's summary statistics."
+    _check_unpenalised(result, 'inference')
+    names = _check_names(names, result.n_features)
+    n, k0, df_model = result.n_samples, int(result.fit_intercept), float(result.rank)
+    fs = fit_statistics(result.rss, tss, n, df_model, k0, sum_log_w)
+    inf = OLSInference((['const'] if k0 else []) + names,
+                       np.r_[result.intercept, result.coef] if k0 else result.coef.copy(),
+                       None, None, None, None, n - df_model - k0, df_model, n, fs['sigma2'],
+                       float(np.sqrt(fs['sigma2'])), result.rss, tss, fs['r2'], fs['adj_r2'],
+                       np.nan, np.nan, result.cond, result, result.solver,
+                       llf=fs['llf'], cond_raw=cond_raw)
+    return inf, fs['f_stat']
+
+# %% ../nbs/05_inference.ipynb #fd7419a9
+def _param_cov(inf:OLSInference)->np.ndarray: # (k, k)
+    "Covariance of the parameters of `inf.cov_type`; sets `inf.df_inference` and `inf.use_t`."
+    if inf.cov_type == 'nonrobust':
+        inf.df_inference, inf.use_t = inf.df_resid, True
+        return param_bread(inf.result) * inf.sigma2
+    ww = np.ones(inf.nobs) if inf.weights is None else inf.weights
+    S = param_scores(inf.result, inf.X, ww, inf.resid)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        cov, inf.df_inference = robust_cov(S, leverages(inf.result, inf.X, ww), inf.cov_type,
+                                           inf.cov_kwds, inf.df_resid)
+    inf.use_t = False
+    return cov
+
+# %% ../nbs/05_inference.ipynb #26453577
+def _regression_f(inf:OLSInference, f_classical:float)->tuple:
+    "(F, p-value) of the regression: classical, or the Wald test of all slopes for robust types."
+    if inf.cov_type != 'nonrobust' and inf.df_model != 0 and inf.result.fit_intercept:
+        ft = inf.f_test(np.eye(inf.k_params)[1:])
+        return ft.statistic, ft.pvalue
+    f = f_classical if inf.cov_type == 'nonrobust' else np.nan
+    if np.isfinite(f): return f, float(stats.f.sf(f, inf.df_model, inf.df_resid))
+    return f, (0.0 if f == np.inf else np.nan)
+
+# %% ../nbs/05_inference.ipynb #431afb79
+def _set_covariance(inf:OLSInference, f_classical:float):
+    "Covariance, se, t, p and the regression F of `inf.cov_type`."
+    cov = _param_cov(inf)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        inf.cov_params, inf.se = cov, np.sqrt(np.diag(cov))
+        inf.t = inf.params / inf.se
+        at = np.abs(inf.t)
+        inf.p = 2 * (stats.t.sf(at, inf.df_inference) if inf.use_t else stats.norm.sf(at))
+    inf.f_stat, inf.f_pvalue = _regression_f(inf, f_classical)
 
 # %% ../nbs/05_inference.ipynb #3b790ff9
 def summary_inference(result:LstsqResult, # an unpenalised fit
@@ -253,25 +308,48 @@ def summary_inference(result:LstsqResult, # an unpenalised fit
                       cond_raw:float=np.nan, # statsmodels' raw condition number, if known
                      )->OLSInference: # classical (nonrobust) inference, without the rows
     "Inference from summary statistics alone (RSS, TSS, C): what a streaming state gives."
-    if result.alpha > 0:
-        raise ValueError(f"inference needs an unpenalised fit; this one has alpha={result.alpha} "
-                         "(ridge estimates are biased, so OLS standard errors, tests and intervals "
-                         "do not apply)")
-    d = result.n_features
-    names = [f'x{j+1}' for j in range(d)] if names is None else [str(s) for s in names]
-    if len(names) != result.n_features: raise ValueError(f"{len(names)} names for "
-                                                         f"{result.n_features} features")
-    n, k0, df_model = result.n_samples, int(result.fit_intercept), float(result.rank)
-    fs = fit_statistics(result.rss, tss, n, df_model, k0, sum_log_w)
-    inf = OLSInference((['const'] if k0 else []) + names,
-                       np.r_[result.intercept, result.coef] if k0 else result.coef.copy(),
-                       None, None, None, None, n - df_model - k0, df_model, n, fs['sigma2'],
-                       float(np.sqrt(fs['sigma2'])),
-                       result.rss, tss, fs['r2'], fs['adj_r2'], np.nan, np.nan, result.cond,
-                       result, result.solver,
-                       llf=fs['llf'], cond_raw=cond_raw)
-    _set_covariance(inf, fs['f_stat'])
+    inf, f_stat = _bare_inference(result, tss, names, sum_log_w, cond_raw)
+    _set_covariance(inf, f_stat)
     return inf
+
+# %% ../nbs/05_inference.ipynb #d9f1b897
+def _check_fit_weights(result:LstsqResult, sample_weight, n:int)->tuple:
+    "(w, ww): the checked weights (None: unweighted) and the same as an array of ones if None."
+    w = check_sample_weight(sample_weight, n)
+    ww = np.ones(n) if w is None else w
+    if not np.isclose(ww.sum(), result.sum_weights, rtol=1e-12):
+        raise ValueError("sample_weight does not match the weights the fit was made with (their "
+                         "sums differ)")
+    return w, ww
+
+# %% ../nbs/05_inference.ipynb #113617fb
+def _check_fit_data(result, X, y, sample_weight, names):
+    "The data, weights and names of `ols_inference`, checked against the fit."
+    if not isinstance(result, LstsqResult):
+        raise ValueError(f"result must be a LstsqResult from lstsq; got {type(result).__name__}")
+    _check_unpenalised(result, 'ols_inference')
+    X, y = check_Xy(X, y)
+    if X.shape != (result.n_samples, result.n_features):
+        raise ValueError(f"X has shape {X.shape} but the fit was on ({result.n_samples}, "
+                         f"{result.n_features})")
+    w, ww = _check_fit_weights(result, sample_weight, len(y))
+    return X, y, w, ww, _check_names(names, X.shape[1])
+
+# %% ../nbs/05_inference.ipynb #1d838a9c
+def raw_condition_number(A:np.ndarray, # design with its column of ones (statsmodels' exog)
+                         w:np.ndarray, # weights
+                        )->float: # σ_max / σ_min of √w·A
+    "statsmodels' \"Cond. No.\": the ratio of extreme singular values of the whitened raw design."
+    s = np.linalg.svd(np.sqrt(w)[:, None] * A, compute_uv=False)
+    return float(s[0] / s[-1]) if s[-1] > 0 else np.inf
+
+# %% ../nbs/05_inference.ipynb #34d272c8
+def _warn_collinear(cond:float):
+    "A CollinearityWarning, at the caller of `ols_inference`, when cond exceeds COND_WARN."
+    if cond > COND_WARN:
+        warnings.warn(f"condition number {cond:.3g} > {COND_WARN:g}: the columns are "
+                      "strongly collinear, "
+                      "so standard errors are inflated", CollinearityWarning, stacklevel=3)
 
 # %% ../nbs/05_inference.ipynb #c650ac4a
 def ols_inference(result:LstsqResult, # an unpenalised fit from `lstsq`
@@ -293,39 +371,25 @@ def ols_inference(result:LstsqResult, # an unpenalised fit from `lstsq`
     if cov_type != 'nonrobust':
         inf.cov_type, inf.cov_kwds = cov_type, kw
         _set_covariance(inf, np.nan)            # robust types: the F test is the Wald form
-    if result.cond > COND_WARN:
-        warnings.warn(f"condition number {result.cond:.3g} > {COND_WARN:g}: the columns are "
-                      "strongly collinear, "
-                      "so standard errors are inflated", CollinearityWarning, stacklevel=2)
+    _warn_collinear(result.cond)
     return inf
 
-# %% ../nbs/05_inference.ipynb #b7d78949
-def _set_covariance(inf:OLSInference, f_classical:float):
-    "Covariance, se, t, p and the regression F of `inf.cov_type`."
-    B, df = param_bread(inf.result), inf.df_resid
-    if inf.cov_type == 'nonrobust': cov, inf.df_inference, inf.use_t = B * inf.sigma2, df, True
-    else:
-        ww = np.ones(inf.nobs) if inf.weights is None else inf.weights
-        S = param_scores(inf.result, inf.X, ww, inf.resid)
-        with np.errstate(divide='ignore', invalid='ignore'):
-            cov, inf.df_inference = robust_cov(S, leverages(inf.result, inf.X, ww), inf.cov_type,
-                                               inf.cov_kwds, df)
-        inf.use_t = False
-    with np.errstate(divide='ignore', invalid='ignore'):
-        inf.cov_params, inf.se = cov, np.sqrt(np.diag(cov))
-        inf.t = inf.params / inf.se
-        inf.p = 2 * (stats.t.sf(np.abs(inf.t),
-                                inf.df_inference) if inf.use_t else stats.norm.sf(np.abs(inf.t)))
-    if inf.cov_type == 'nonrobust' or inf.df_model == 0 or not inf.result.fit_intercept:
-        inf.f_stat = f_classical if inf.cov_type == 'nonrobust' else np.nan
-        inf.f_pvalue = float(stats.f.sf(inf.f_stat, inf.df_model,
-                                        df)) if np.isfinite(inf.f_stat) else \
-            (0.0 if inf.f_stat == np.inf else np.nan)
-    else:
-        ft = inf.f_test(np.eye(inf.k_params)[1:])
-        inf.f_stat, inf.f_pvalue = ft.statistic, ft.pvalue
+# %% ../nbs/05_inference.ipynb #41069695
+def ols(X, # features (n, d)
+        y, # target (n,)
+        sample_weight=None, # (n,) non-negative weights: weighted least squares
+        fit_intercept:bool=True, # fit an intercept ('const')
+        cov_type:str='nonrobust', # one of COV_TYPES
+        cov_kwds:dict|None=None, # {'groups': g} (cluster), {'maxlags': L} (HAC)
+        names=None, # feature names (default x1, x2, …)
+       )->OLSInference:
+    "Least squares (`lstsq`, solver 'auto') and its inference: the results object of the fit."
+    X, y = check_Xy(X, y)
+    w = check_sample_weight(sample_weight, len(y))
+    res = lstsq(X, y, sample_weight=w, fit_intercept=fit_intercept)
+    return ols_inference(res, X, y, w, names=names, cov_type=cov_type, cov_kwds=cov_kwds)
 
-# %% ../nbs/05_inference.ipynb #bf96cde2
+# %% ../nbs/05_inference.ipynb #83c03b22
 @patch
 def _need_data(self:OLSInference, what:str):
     "A ValueError when the inference was built without the data (from a streaming state)."
@@ -334,6 +398,7 @@ def _need_data(self:OLSInference, what:str):
                          "from a summary state "
                          "(partial_fit): pass X= and y= (e.g. est.inference(X, y))")
 
+# %% ../nbs/05_inference.ipynb #387868b5
 @patch(as_prop=True)
 def fitted(self:OLSInference)->np.ndarray:
     self._need_data('fitted')
@@ -355,6 +420,7 @@ class TestResult:
     effect:np.ndarray|None=None # Rβ̂ − q
     sd:np.ndarray|None=None # standard error of each effect (t_test)
 
+# %% ../nbs/05_inference.ipynb #68510a73
 @patch
 def _restrictions(self:OLSInference, R, q=None)->tuple:
     "R as (m, k) and q as (m,), checked against the number of parameters."
@@ -366,7 +432,20 @@ def _restrictions(self:OLSInference, R, q=None)->tuple:
                                                            (len(R),))
     return R, q
 
-# %% ../nbs/05_inference.ipynb #34a12b59
+# %% ../nbs/05_inference.ipynb #f7082987
+@patch
+def t_test(self:OLSInference, R, # (m, k) restrictions, each tested alone
+           q=None, # (m,) right-hand side; None: zeros
+          )->TestResult:
+    "t (z for robust covariances) test of each row of Rβ = q."
+    R, q = self._restrictions(R, q)
+    e = R @ self.params - q
+    sd = np.sqrt(np.einsum('ij,jk,ik->i', R, self.cov_params, R))
+    t = e / sd
+    p = 2 * (stats.t.sf(np.abs(t), self.df_inference) if self.use_t else stats.norm.sf(np.abs(t)))
+    return TestResult(t, p, 1.0, self.df_inference, e, sd)
+
+# %% ../nbs/05_inference.ipynb #bc0b6fc3
 @patch
 def f_test(self:OLSInference, R, # (m, k) restrictions on the parameters (intercept first)
            q=None, # (m,) right-hand side; None: zeros
@@ -383,18 +462,6 @@ def f_test(self:OLSInference, R, # (m, k) restrictions on the parameters (interc
     return TestResult(F, float(stats.f.sf(F, len(R), self.df_inference)), float(len(R)),
                       self.df_inference, e)
 
-@patch
-def t_test(self:OLSInference, R, # (m, k) restrictions, each tested alone
-           q=None, # (m,) right-hand side; None: zeros
-          )->TestResult:
-    "t (z for robust covariances) test of each row of Rβ = q."
-    R, q = self._restrictions(R, q)
-    e = R @ self.params - q
-    sd = np.sqrt(np.einsum('ij,jk,ik->i', R, self.cov_params, R))
-    t = e / sd
-    p = 2 * (stats.t.sf(np.abs(t), self.df_inference) if self.use_t else stats.norm.sf(np.abs(t)))
-    return TestResult(t, p, 1.0, self.df_inference, e, sd)
-
 # %% ../nbs/05_inference.ipynb #a1440163
 @patch
 def compare_f_test(self:OLSInference,
@@ -409,21 +476,6 @@ def compare_f_test(self:OLSInference,
     F = (restricted.rss - self.rss) / dd / (self.rss / self.df_resid)
     return TestResult(float(F), float(stats.f.sf(F, dd, self.df_resid)), float(dd), self.df_resid)
 
-# %% ../nbs/05_inference.ipynb #41069695
-def ols(X, # features (n, d)
-        y, # target (n,)
-        sample_weight=None, # (n,) non-negative weights: weighted least squares
-        fit_intercept:bool=True, # fit an intercept ('const')
-        cov_type:str='nonrobust', # one of COV_TYPES
-        cov_kwds:dict|None=None, # {'groups': g} (cluster), {'maxlags': L} (HAC)
-        names=None, # feature names (default x1, x2, …)
-       )->OLSInference:
-    "Least squares (`lstsq`, solver 'auto') and its inference: the results object of the fit."
-    X, y = check_Xy(X, y)
-    w = check_sample_weight(sample_weight, len(y))
-    res = lstsq(X, y, sample_weight=w, fit_intercept=fit_intercept)
-    return ols_inference(res, X, y, w, names=names, cov_type=cov_type, cov_kwds=cov_kwds)
-
 # %% ../nbs/05_inference.ipynb #31a61b56
 @patch
 def _quantile(self:OLSInference, alpha:float)->float:
@@ -432,12 +484,38 @@ def _quantile(self:OLSInference, alpha:float)->float:
     return stats.t.ppf(1 - alpha / 2,
                        self.df_inference) if self.use_t else stats.norm.ppf(1 - alpha / 2)
 
+# %% ../nbs/05_inference.ipynb #5028b44f
 @patch
 def conf_int(self:OLSInference, alpha:float=0.05, # 1 − confidence level
             )->np.ndarray: # (k, 2): lower, upper
     "Confidence intervals for the parameters: θ̂ ± q·se."
     q = self._quantile(alpha)
     return np.c_[self.params - q * self.se, self.params + q * self.se]
+
+# %% ../nbs/05_inference.ipynb #ea27f45b
+@patch
+def _check_new_rows(self:OLSInference, X_new, weights)->tuple:
+    "(X_new, w₀): new rows with the model's features, and their weights (> 0; None: 1)."
+    X_new = check_X(X_new, 'X_new')
+    if X_new.shape[1] != self.result.n_features:
+        raise ValueError(f"X_new has {X_new.shape[1]} features; the model has "
+                         f"{self.result.n_features}")
+    w0 = np.ones(len(X_new)) if weights is None else check_sample_weight(weights, len(X_new))
+    if (w0 == 0).any():
+        raise ValueError("weights of new observations must be > 0 (weight 0 means infinite noise)")
+    return X_new, w0
+
+# %% ../nbs/05_inference.ipynb #7f5baa11
+@patch
+def _mean_variance(self:OLSInference, X_new:np.ndarray)->np.ndarray: # (m,)
+    "Variance of the fitted mean at each new row: centred classical form, or a₀ᵀVa₀ (robust)."
+    r = self.result
+    if self.cov_type == 'nonrobust':
+        D = X_new - r.x_mean
+        return self.sigma2 * (np.einsum('ij,jk,ik->i', D, r.cov_unscaled,
+                                        D) + (1 / r.sum_weights if r.fit_intercept else 0.0))
+    A0 = design_matrix(X_new, r.fit_intercept)
+    return np.einsum('ij,jk,ik->i', A0, self.cov_params, A0)
 
 # %% ../nbs/05_inference.ipynb #f8c35eb3
 @patch
@@ -447,25 +525,13 @@ def predict_interval(self:OLSInference, X_new, # points (m, d)
                      weights=None, # (m,) weights of new observations; None: 1
                     )->tuple: # (prediction, lower, upper), each (m,)
     "Interval for the mean response, or for a new observation of weight w₀, at each row of `X_new`."
-    if kind not in ('confidence',
-                    'prediction'): raise ValueError("kind must be 'confidence' or 'prediction'; "
-                                                    f"got {kind!r}")
-    q, r = self._quantile(alpha), self.result
-    X_new = check_X(X_new, 'X_new')
-    if X_new.shape[1] != r.n_features: raise ValueError(f"X_new has {X_new.shape[1]} features; the "
-                                                        f"model has {r.n_features}")
-    w0 = np.ones(len(X_new)) if weights is None else check_sample_weight(weights, len(X_new))
-    if (w0 == 0).any(): raise ValueError("weights of new observations must be > 0 (weight 0 means "
-                                         "infinite noise)")
-    if self.cov_type == 'nonrobust':
-        D = X_new - r.x_mean
-        var = self.sigma2 * (np.einsum('ij,jk,ik->i', D, r.cov_unscaled,
-                                       D) + (1 / r.sum_weights if r.fit_intercept else 0.0))
-    else:
-        A0 = design_matrix(X_new, r.fit_intercept)
-        var = np.einsum('ij,jk,ik->i', A0, self.cov_params, A0)
+    if kind not in ('confidence', 'prediction'):
+        raise ValueError(f"kind must be 'confidence' or 'prediction'; got {kind!r}")
+    q = self._quantile(alpha)
+    X_new, w0 = self._check_new_rows(X_new, weights)
+    var = self._mean_variance(X_new)
     if kind == 'prediction': var = var + self.sigma2 / w0
-    pred = r.predict(X_new)
+    pred = self.result.predict(X_new)
     return pred, pred - q * np.sqrt(var), pred + q * np.sqrt(var)
 
 # %% ../nbs/05_inference.ipynb #7e7b6e41
@@ -479,6 +545,7 @@ class Influence:
     dffits:np.ndarray # tᵢ √(hᵢ/(1−hᵢ))
     dfbetas:np.ndarray # (n, k) (β̂ − β̂₍ᵢ₎) / (σ̂₍ᵢ₎ √Bⱼⱼ)
 
+# %% ../nbs/05_inference.ipynb #74a7925c
 @patch
 def influence(self:OLSInference)->Influence:
     "Leverage, studentized residuals, Cook's distance, DFFITS and DFBETAS, in closed form."
@@ -504,6 +571,23 @@ def aux_r2(Z:np.ndarray, # regressors of the auxiliary regression (no column of 
         r = lstsq(Z, t, fit_intercept=fit_intercept)
     tss = np.sum((t - t.mean())**2) if fit_intercept else t @ t
     return 1 - r.rss / tss, r.rank
+
+# %% ../nbs/05_inference.ipynb #5d4f3168
+def _white_products(A:np.ndarray, # design (n, k), its column of ones first when k0 = 1
+                    k0:int, # 1 with an intercept
+                   )->np.ndarray: # (n, k(k+1)/2 − k0)
+    "The squares and cross products of the design's columns, without 1·1: White's regressors."
+    i0, i1 = np.triu_indices(A.shape[1])
+    return (A[:, i0] * A[:, i1])[:, k0:]
+
+# %% ../nbs/05_inference.ipynb #1737e0a7
+def _vif(X:np.ndarray, # features (n, d)
+         names:list, # their names
+         fit_intercept:bool, # auxiliary regressions with an intercept
+        )->dict: # name -> VIF
+    "Variance inflation factor 1/(1 − R_j²) of each feature regressed on the others."
+    r2 = [aux_r2(np.delete(X, j, 1), X[:, j], fit_intercept)[0] for j in range(len(names))]
+    return {nm: 1 / (1 - np.clip(r, 0, 1 - 1e-15)) for nm, r in zip(names, r2)}
 
 # %% ../nbs/05_inference.ipynb #bdab10eb
 @dataclass
@@ -533,12 +617,8 @@ def diagnostics(self:OLSInference)->Diagnostics:
     om = stats.normaltest(u) if n >= 8 else (np.nan, np.nan)
     r2_bp, _ = aux_r2(X, u**2, bool(k0))
     A = design_matrix(X, k0)
-    i0, i1 = np.triu_indices(A.shape[1])
-    prods = (A[:, i0] * A[:, i1])[:,
-                                  k0:]                    # squares and cross products, without 1·1
-    r2_w, rank_w = aux_r2(prods, u**2, bool(k0))
-    vif = {nm: 1 / (1 - np.clip(aux_r2(np.delete(X, j, 1), X[:, j], bool(k0))[0], 0, 1 - 1e-15))
-           for j, nm in enumerate(self.names[k0:])}
+    r2_w, rank_w = aux_r2(_white_products(A, k0), u**2, bool(k0))
+    vif = _vif(X, self.names[k0:], bool(k0))
     return Diagnostics(float(np.sum(np.diff(u)**2) / (u @ u)), float(jb),
                        float(stats.chi2.sf(jb, 2)), float(S), float(K),
                        float(om[0]), float(om[1]), float(n * r2_bp),
@@ -559,15 +639,20 @@ def with_cov(self:OLSInference, cov_type:str='nonrobust', # one of COV_TYPES
     _set_covariance(new, fs['f_stat'])
     return new
 
-# %% ../nbs/05_inference.ipynb #d283d397
+# %% ../nbs/05_inference.ipynb #086a036e
+@patch
+def _cov_label(self:OLSInference)->str:
+    "The covariance type as the summary prints it, with the number of groups or lags."
+    return {'nonrobust': 'nonrobust', 'cluster': f"cluster ({self.df_inference + 1:g} groups)",
+            'HAC': f"HAC ({self.cov_kwds.get('maxlags')} lags)"}.get(self.cov_type, self.cov_type)
+
+# %% ../nbs/05_inference.ipynb #6bbb202a
 @patch
 def _summary_header(self:OLSInference)->list:
     "Fit statistics, two columns."
-    lbl = {'nonrobust': 'nonrobust', 'cluster': f"cluster ({self.df_inference + 1:g} groups)",
-           'HAC': f"HAC ({self.cov_kwds.get('maxlags')} lags)"}.get(self.cov_type, self.cov_type)
     left = [('Observations', f'{self.nobs}'), ('Residual df', f'{self.df_resid:g}'),
             ('Model df', f'{self.df_model:g}'),
-            ('Residual std. error', f'{self.resid_se:.6g}'), ('Covariance type', lbl),
+            ('Residual std. error', f'{self.resid_se:.6g}'), ('Covariance type', self._cov_label()),
             ('AIC', f'{self.aic:.6g}')]
     right = [('R²' + ('' if self.names[0] == 'const' else ' (uncentred)'), f'{self.r2:.6g}'),
              ('Adjusted R²', f'{self.adj_r2:.6g}'),
@@ -578,6 +663,20 @@ def _summary_header(self:OLSInference)->list:
     return lines + [f'{"Condition number":<21}{self.cond:>16.4g}   (centred, unit-norm columns)',
                     f'{"Cond. No. (raw)":<21}{self.cond_raw:>16.4g}   (raw design: the one '
                     'statsmodels prints)']
+
+# %% ../nbs/05_inference.ipynb #0622df5f
+@patch
+def _summary_table(self:OLSInference, alpha:float)->list:
+    "The coefficient table: column titles, a rule, one row per parameter."
+    ci, z = self.conf_int(alpha), 't' if self.use_t else 'z'
+    fw = max(8, max(len(s) for s in self.names))
+    lines = [f'{"":<{fw}} {"coef":>13} {"std err":>12} {z:>10} {f"P>|{z}|":>8} '
+             f'{f"[{alpha / 2:.3g}":>12} {f"{1 - alpha / 2:.3g}]":>12}', '-' * 78]
+    for j, nm in enumerate(self.names):
+        lines.append(f'{nm:<{fw}} {self.params[j]:>13.6g} {self.se[j]:>12.4g} {self.t[j]:>10.4g} '
+                     f'{self.p[j]:>8.3f} '
+                     f'{ci[j, 0]:>12.5g} {ci[j, 1]:>12.5g}')
+    return lines
 
 # %% ../nbs/05_inference.ipynb #272f37ba
 @patch
@@ -592,6 +691,23 @@ def _summary_diagnostics(self:OLSInference)->list:
              (('Max VIF', max(g.vif.values(), default=np.nan)), ('Prob(BP)', g.bp_pvalue))]
     return [f'{a:<21}{x:>16.4g}   {b:<21}{z:>16.4g}' for (a, x), (b, z) in pairs]
 
+# %% ../nbs/05_inference.ipynb #7326f31d
+@patch
+def _summary_notes(self:OLSInference)->list:
+    "Notes under the table: covariance, collinearity, rank."
+    notes, r = [], self.result
+    if self.cov_type != 'nonrobust':
+        notes.append(f'Note: standard errors are {self.cov_type}-robust; tests use the normal '
+                     'distribution (z), the F test its Wald form.')
+    if self.collinear:
+        notes += [f'Note: the condition number {self.cond:.3g} exceeds {COND_WARN:g}: the columns '
+                  'are strongly collinear,',
+                  'so the standard errors are inflated and individual coefficients are unstable.']
+    if r.rank < r.n_features:
+        notes.append(f'Note: the design is rank-deficient (rank {r.rank} of {r.n_features}); '
+                     'the minimum-norm solution is shown.')
+    return notes
+
 # %% ../nbs/05_inference.ipynb #fdfd2a1a
 @patch
 def summary(self:OLSInference, alpha:float=0.05, # 1 − confidence level of the intervals
@@ -600,40 +716,22 @@ def summary(self:OLSInference, alpha:float=0.05, # 1 − confidence level of the
            )->str:
     "A readable text table: fit statistics, one row per parameter, then the residual diagnostics."
     if cov_type is not None: return self.with_cov(cov_type, cov_kwds).summary(alpha)
-    ci, z = self.conf_int(alpha), 't' if self.use_t else 'z'
-    width, rule, fw = 78, '=' * 78, max(8, max(len(s) for s in self.names))
-    lines = [f'Least-squares regression (solver: {self.solver})'.center(width), rule,
-             *self._summary_header(), rule]
-    lines.append(f'{"":<{fw}} {"coef":>13} {"std err":>12} {z:>10} {f"P>|{z}|":>8} '
-                 f'{f"[{alpha / 2:.3g}":>12} {f"{1 - alpha / 2:.3g}]":>12}')
-    lines.append('-' * width)
-    for j, nm in enumerate(self.names):
-        lines.append(f'{nm:<{fw}} {self.params[j]:>13.6g} {self.se[j]:>12.4g} {self.t[j]:>10.4g} '
-                     f'{self.p[j]:>8.3f} '
-                     f'{ci[j, 0]:>12.5g} {ci[j, 1]:>12.5g}')
-    lines += [rule, *self._summary_diagnostics(), rule, *self._summary_notes()]
+    table, rule = self._summary_table(alpha), '=' * 78
+    lines = [f'Least-squares regression (solver: {self.solver})'.center(78), rule,
+             *self._summary_header(), rule, *table, rule,
+             *self._summary_diagnostics(), rule, *self._summary_notes()]
     return '\n'.join(lines)
 
-# %% ../nbs/05_inference.ipynb #7326f31d
-@patch
-def _summary_notes(self:OLSInference)->list:
-    "Notes under the table: covariance, collinearity, rank."
-    notes = []
-    if self.cov_type != 'nonrobust':
-        notes.append(f'Note: standard errors are {self.cov_type}-robust; tests use the normal '
-                     'distribution (z), '
-                     'the F test its Wald form.')
-    if self.collinear:
-        notes += [f'Note: the condition number {self.cond:.3g} exceeds {COND_WARN:g}: the columns '
-                  'are strongly collinear,',
-                  'so the standard errors are inflated and individual coefficients are unstable.']
-    if self.result.rank < self.result.n_features:
-        notes.append(f'Note: the design is rank-deficient (rank {self.result.rank} of '
-                     f'{self.result.n_features}); '
-                     'the minimum-norm solution is shown.')
-    return notes
+# %% ../nbs/05_inference.ipynb #a90c17a3
+def _local_linear(x:np.ndarray, y:np.ndarray, g:float, k:int)->float:
+    "Value at g of the tricube-weighted line through the k points of x nearest to g."
+    dist = np.abs(x - g); hmax = np.partition(dist, k - 1)[k - 1] or 1.0
+    wt = np.clip(1 - (dist / hmax)**3, 0, None)**3
+    xm, ym = wt @ x / wt.sum(), wt @ y / wt.sum()
+    sxx = wt @ (x - xm)**2
+    return ym + (wt @ ((x - xm) * (y - ym)) / sxx * (g - xm) if sxx > 0 else 0)
 
-# %% ../nbs/05_inference.ipynb #78c2a9ea
+# %% ../nbs/05_inference.ipynb #d1323510
 def smooth(x:np.ndarray, # abscissae
            y:np.ndarray, # ordinates
            frac:float=2/3, # share of the points in each local fit (lowess' f)
@@ -641,51 +739,33 @@ def smooth(x:np.ndarray, # abscissae
           )->tuple: # (grid, smoothed values)
     "A lowess-style local-linear smoother with tricube weights (no robustness passes)."
     grid, k = np.linspace(x.min(), x.max(), m), max(2, int(np.ceil(frac * len(x))))
-    out = np.empty(m)
-    for i, g in enumerate(grid):
-        dist = np.abs(x - g); hmax = np.partition(dist, k - 1)[k - 1] or 1.0
-        wt = np.clip(1 - (dist / hmax)**3, 0, None)**3
-        xm, ym = wt @ x / wt.sum(), wt @ y / wt.sum()
-        sxx = wt @ (x - xm)**2
-        out[i] = ym + (wt @ ((x - xm) * (y - ym)) / sxx * (g - xm) if sxx > 0 else 0)
-    return grid, out
+    return grid, np.array([_local_linear(x, y, g, k) for g in grid], dtype=np.float64)
 
-# %% ../nbs/05_inference.ipynb #e005a194
+# %% ../nbs/05_inference.ipynb #92f35879
 def _label_largest(ax, x, y, key, rows, n_label=3):
     "Write the row number beside the n_label points with the largest key."
     for i in np.argsort(-key)[:n_label]: ax.annotate(str(rows[i]), (x[i], y[i]), fontsize=8)
 
+# %% ../nbs/05_inference.ipynb #73fffc69
 def _qq_positions(n:int)->np.ndarray:
     "R's ppoints: (i − a)/(n + 1 − 2a), a = 3/8 for n ≤ 10, else 1/2."
     a = 3 / 8 if n <= 10 else 0.5
     return (np.arange(1, n + 1) - a) / (n + 1 - 2 * a)
 
-# %% ../nbs/05_inference.ipynb #6a147c29
-@patch
-def plot_diagnostics(self:OLSInference, n_label:int=3, # points labelled per panel
-                     figsize:tuple=(10, 8), # inches
-                    )->Figure:
-    "R's four panels: residuals vs fitted, Q–Q, scale–location, residuals vs leverage (Cook)."
-    self._need_data('plot_diagnostics()')
-    inf = self.influence()
-    keep = np.flatnonzero(np.ones(self.nobs, bool) if self.weights is None else self.weights > 0)
-    f, u = self.fitted[keep], self.wresid[keep]
-    r, h = inf.resid_studentized_internal[keep], inf.hat_matrix_diag[keep]
-    fig = Figure(figsize=figsize, layout='constrained')
-    a1, a2, a3, a4 = fig.subplots(2, 2).ravel()
-    a1.scatter(f, u, s=10); a1.plot(*smooth(f, u), color='tab:red'); a1.axhline(0, ls=':',
-                                                                                color='gray')
-    a1.set(title='Residuals vs Fitted', xlabel='Fitted values',
-           ylabel='Residuals'); _label_largest(a1, f, u, np.abs(u), keep, n_label)
+# %% ../nbs/05_inference.ipynb #b4102c78
+def _smoothed_panel(ax, f, v, key, rows, n_label, zero_line=False, **labels):
+    "v against the fitted values f, with the smoother; the points of largest key labelled."
+    ax.scatter(f, v, s=10); ax.plot(*smooth(f, v), color='tab:red')
+    if zero_line: ax.axhline(0, ls=':', color='gray')
+    ax.set(**labels); _label_largest(ax, f, v, key, rows, n_label)
+
+# %% ../nbs/05_inference.ipynb #22081c78
+def _qq_panel(ax, r, rows, n_label):
+    "Normal Q–Q of the standardized residuals r, at R's plotting positions."
     o = np.argsort(r); q = stats.norm.ppf(_qq_positions(len(r)))
-    a2.scatter(q, r[o], s=10); a2.plot(q[[0, -1]], q[[0, -1]], ls=':', color='gray')
-    a2.set(title='Normal Q-Q', xlabel='Theoretical Quantiles', ylabel='Standardized residuals')
-    _label_largest(a2, q, r[o], np.abs(r[o]), keep[o], n_label)
-    sl = np.sqrt(np.abs(r)); a3.scatter(f, sl, s=10); a3.plot(*smooth(f, sl), color='tab:red')
-    a3.set(title='Scale-Location', xlabel='Fitted values',
-           ylabel='√|Standardized residuals|'); _label_largest(a3, f, sl, sl, keep, n_label)
-    self._leverage_panel(a4, h, r, inf.cooks_distance[keep], keep, n_label)
-    return fig
+    ax.scatter(q, r[o], s=10); ax.plot(q[[0, -1]], q[[0, -1]], ls=':', color='gray')
+    ax.set(title='Normal Q-Q', xlabel='Theoretical Quantiles', ylabel='Standardized residuals')
+    _label_largest(ax, q, r[o], np.abs(r[o]), rows[o], n_label)
 
 # %% ../nbs/05_inference.ipynb #8fcb639a
 @patch
@@ -702,6 +782,48 @@ def _leverage_panel(self:OLSInference, ax, h, r, cook, rows, n_label):
            ylabel='Standardized residuals'); ax.legend(loc='lower left', fontsize=8)
     _label_largest(ax, h, r, cook, rows, n_label)
 
+# %% ../nbs/05_inference.ipynb #6a147c29
+@patch
+def plot_diagnostics(self:OLSInference, n_label:int=3, # points labelled per panel
+                     figsize:tuple=(10, 8), # inches
+                    )->Figure:
+    "R's four panels: residuals vs fitted, Q–Q, scale–location, residuals vs leverage (Cook)."
+    self._need_data('plot_diagnostics()')
+    inf = self.influence()
+    keep = np.flatnonzero(np.ones(self.nobs, bool) if self.weights is None else self.weights > 0)
+    f, u = self.fitted[keep], self.wresid[keep]
+    r, h = inf.resid_studentized_internal[keep], inf.hat_matrix_diag[keep]
+    fig = Figure(figsize=figsize, layout='constrained')
+    a1, a2, a3, a4 = fig.subplots(2, 2).ravel()
+    _smoothed_panel(a1, f, u, np.abs(u), keep, n_label, True, title='Residuals vs Fitted',
+                    xlabel='Fitted values', ylabel='Residuals')
+    _qq_panel(a2, r, keep, n_label)
+    sl = np.sqrt(np.abs(r))
+    _smoothed_panel(a3, f, sl, sl, keep, n_label, title='Scale-Location', xlabel='Fitted values',
+                    ylabel='√|Standardized residuals|')
+    self._leverage_panel(a4, h, r, inf.cooks_distance[keep], keep, n_label)
+    return fig
+
+# %% ../nbs/05_inference.ipynb #96fb45c1
+@patch
+def _feature_index(self:OLSInference, j)->int:
+    "Feature j (0-based index, intercept excluded, or name) as an index; a ValueError otherwise."
+    feats = self.names[int(self.result.fit_intercept):]
+    j = feats.index(j) if isinstance(j, str) and j in feats else j
+    if isinstance(j, bool) or not isinstance(j, (int, np.integer)) or not 0 <= j < len(feats):
+        raise ValueError(f"j must be a feature index in [0, {len(feats) - 1}] or one of {feats}; "
+                         f"got {j!r}")
+    return j
+
+# %% ../nbs/05_inference.ipynb #098397e8
+@patch
+def _partial_out(self:OLSInference, j:int)->tuple:
+    "(e(y | others), e(x_j | others)): residuals of the regressions on the other columns."
+    others, k0 = np.delete(self.X, j, 1), self.result.fit_intercept
+    fit = lambda t: lstsq(others, t, sample_weight=self.weights, fit_intercept=k0)
+    part = lambda t: t - fit(t).predict(others)
+    return part(self.y), part(self.X[:, j])
+
 # %% ../nbs/05_inference.ipynb #b7ca80b9
 @patch
 def plot_partial_regression(self:OLSInference,
@@ -710,19 +832,13 @@ def plot_partial_regression(self:OLSInference,
                            )->Figure:
     "Added-variable plot: y and x_j with the other columns partialled out; slope = β̂_j."
     self._need_data('plot_partial_regression()')
-    feats, k0 = self.names[int(self.result.fit_intercept):], self.result.fit_intercept
-    j = feats.index(j) if isinstance(j, str) and j in feats else j
-    if isinstance(j, bool) or not isinstance(j, (int, np.integer)) or not 0 <= j < len(feats):
-        raise ValueError(f"j must be a feature index in [0, {len(feats) - 1}] or one of {feats}; "
-                         f"got {j!r}")
-    others, w = np.delete(self.X, j, 1), self.weights
-    part = lambda t: t - lstsq(others, t, sample_weight=w, fit_intercept=k0).predict(others)
-    ey, ex = part(self.y), part(self.X[:, j])
+    j, k0 = self._feature_index(j), self.result.fit_intercept
+    feat, (ey, ex) = self.names[int(k0):][j], self._partial_out(j)
     fig = Figure(figsize=figsize, layout='constrained'); ax = fig.subplots()
     ax.scatter(ex, ey, s=10)
     xx = np.array([ex.min(), ex.max()])
     ax.plot(xx, self.params[j + k0] * xx, color='tab:red')
-    ax.set(title=f'Partial regression: {feats[j]}', xlabel=f'e({feats[j]} | others)',
+    ax.set(title=f'Partial regression: {feat}', xlabel=f'e({feat} | others)',
            ylabel='e(y | others)')
     return fig
 
