@@ -40,36 +40,36 @@ def _densify(X): # validated X: ndarray or scipy.sparse
                          "rows at a time to partial_fit")
     return X.toarray()
 
-# %% ../nbs/06_estimator.ipynb #b90643d4
+# %% ../nbs/06_estimator.ipynb #7d147009
+def _standard_l2(alpha:float, # ridge penalty in the closed-form objective's units
+                 scale:np.ndarray, # (d,) the column scales sⱼ
+                 sample_weight:np.ndarray|None, # (n,) or None
+                 n:int, # number of rows
+                )->float|np.ndarray: # 0.0, or λ (d,) for the loss Σw̃r²/2n + Σλθ²/2
+    "α‖β‖² in standard units: λⱼ = α/(sⱼ²Σw), one penalty per coefficient θⱼ = βⱼsⱼ/s_y."
+    if alpha == 0: return 0.0
+    e = 0 if sample_weight is None else pow2_exponent(sample_weight)   # Σw without overflow
+    mean_w = 1.0 if sample_weight is None else np.ldexp(np.ldexp(sample_weight, -e).mean(), e)
+    with np.errstate(over='ignore', under='ignore'): l2 = (np.sqrt(alpha / mean_w / n) / scale) ** 2
+    if not np.isfinite(l2).all():
+        raise ValueError(f"alpha={alpha:g} on columns of scale down to {scale.min():.3g} is a penalty "
+                         "float64 cannot hold in standard units: use a closed-form solver")
+    return l2
+
+# %% ../nbs/06_estimator.ipynb #80145708
 def _standardised_problem(X:np.ndarray, # (n, d) features
                           y:np.ndarray, # (n,) target
                           sample_weight:np.ndarray|None, # (n,) or None
                           fit_intercept:bool, # centre (True) or only scale (False)
                           alpha:float, # ridge penalty in the closed-form objective's units
-                          pm_pairs:bool=False, # ± row pairs: a free bias has optimum 0 (torch)
-                         )->dict: # Z, t (to solve without intercept) and the statistics to map back
-    "The weighted ridge problem as an unweighted, unpenalised, standardised one without intercept."
-    n = len(X)
-    cs, ys = column_scales(X, sample_weight, fit_intercept), column_scales(y[:, None],
-                                                                           sample_weight,
-                                                                           fit_intercept)
+                         )->dict: # Z, t, s, l2 (to solve without intercept) and the statistics to map back
+    "The weighted ridge problem in standard units: Z, t, weights s of mean 1, one penalty per coefficient."
+    cs = column_scales(X, sample_weight, fit_intercept)
+    ys = column_scales(y[:, None], sample_weight, fit_intercept)
     Z, t = (X - cs.mean) / cs.scale * ~cs.constant, (y - ys.mean[0]) / ys.scale[0]
-    if sample_weight is not None:
-        # a power of two first: no overflow in Σw
-        ws = np.ldexp(sample_weight, -pow2_exponent(sample_weight))
-        w = ws * (n / ws.sum())                                          # mean one
-        if np.ptp(w) > 0: Z, t = Z * np.sqrt(w)[:, None], t * np.sqrt(w)
-    pairs = pm_pairs and not (fit_intercept and (sample_weight is None or np.ptp(w) == 0))
-    if pairs: Z, t = np.vstack([Z, -Z]), np.r_[t, -t]            # every square counted twice ...
-    if alpha > 0:
-        mean_w = 1.0 if sample_weight is None else np.ldexp(ws.sum() / n,
-                                                            pow2_exponent(sample_weight))
-        P = np.diag(np.sqrt(alpha / mean_w) / cs.scale)
-        # ... so the penalty is too
-        if pm_pairs: P = np.vstack([P, -P]) * (1.0 if pairs else np.sqrt(0.5))
-        Z, t = np.vstack([Z, P]), np.r_[t, np.zeros(len(P))]
-    return dict(Z=Z, t=t, x_mean=cs.mean, y_mean=float(ys.mean[0]), x_scale=cs.scale,
-                y_scale=float(ys.scale[0]),
+    return dict(Z=Z, t=t, s=gradients.normalised_weights(sample_weight, len(X)),
+                l2=_standard_l2(alpha, cs.scale, sample_weight, len(X)), x_mean=cs.mean,
+                y_mean=float(ys.mean[0]), x_scale=cs.scale, y_scale=float(ys.scale[0]),
                 const=cs.constant)
 
 # %% ../nbs/06_estimator.ipynb #2b9ba174
@@ -167,12 +167,13 @@ def fit(self:LinearRegressor, X, # features, (n, d): array-like, DataFrame or sc
 
 # %% ../nbs/06_estimator.ipynb #196fc3c1
 @patch
-def _step_size(self:LinearRegressor, Z:np.ndarray)->float|None:
+def _step_size(self:LinearRegressor, p:dict, # the standardised problem
+              )->float|None: # the step for the loss of `loss_grad`
     "The step on the standardised problem: `lr`; 'auto': `gradients.auto_step`'s; None: the default."
-    method, free_bias = ('gd' if self.solver == 'gd' else 'sgd'), self.solver == 'torch'
-    if isinstance(self.lr, str): return gradients.auto_step(Z, method, fit_intercept=free_bias).lr
-    if self.lr is None and self.solver != 'gd':
-        return 0.1 * gradients.default_step_size(Z, fit_intercept=free_bias)
+    method, free_bias = ('gd' if self.solver == 'gd' else 'sgd'), self.solver == 'torch' and self.fit_intercept
+    kw = dict(fit_intercept=free_bias, l2=p['l2'], sample_weight=p['s'])
+    if isinstance(self.lr, str): return gradients.auto_step(p['Z'], method, **kw).lr
+    if self.lr is None and self.solver != 'gd': return 0.1 * gradients.default_step_size(p['Z'], **kw)
     return self.lr
 
 # %% ../nbs/06_estimator.ipynb #68eb375a
@@ -186,9 +187,8 @@ def _zero_net(d:int)->training.LinearNet:
 @patch
 def _fit_iterative(self:LinearRegressor, X, y, sw):
     "gd / sgd / torch on the standardised problem; coefficients mapped back to original units."
-    p = _standardised_problem(X, y, sw, self.fit_intercept, float(self.alpha),
-                              pm_pairs=self.solver == 'torch')
-    Z, t, bias = p['Z'], p['t'], 0.0
+    p = _standardised_problem(X, y, sw, self.fit_intercept, float(self.alpha))
+    Z, t, bias, penalty = p['Z'], p['t'], 0.0, dict(l2=p['l2'], sample_weight=p['s'])
     if p['const'].any() and not p['const'].all() and self.fit_intercept:
         warnings.warn(f"constant column{'s' if p['const'].sum() > 1 else ''} "
                       f"{np.flatnonzero(p['const']).tolist()} "
@@ -210,10 +210,10 @@ def _fit_iterative(self:LinearRegressor, X, y, sw):
         self.n_iter_ = None
         self.result_, self.solver_, self.rank_, self.inference_ = None, self.solver, None, None
         return
-    lr = self._step_size(Z)
+    lr = self._step_size(p)
     if self.solver == 'gd':
         r = gradients.gradient_descent(Z, t, lr=lr, max_iter=int(self.max_iter), tol=self.tol,
-                                       fit_intercept=False)
+                                       fit_intercept=False, **penalty)
         theta, self.n_iter_ = np.asarray(r.w, dtype=np.float64), int(r.n_iter)
         if not r.converged:
             warnings.warn(f"solver='gd' stopped after max_iter={self.max_iter} iterations without "
@@ -222,14 +222,16 @@ def _fit_iterative(self:LinearRegressor, X, y, sw):
     elif self.solver == 'sgd':
         # a diverging step raises gradients.DivergenceError, which names lr and the limit 2/L
         r = gradients.sgd(Z, t, lr=lr, epochs=int(self.epochs), batch_size=int(self.batch_size),
-                          seed=self.seed,
-                          fit_intercept=False)
+                          seed=self.seed, fit_intercept=False, **penalty)
         theta, self.n_iter_ = np.asarray(r.w, dtype=np.float64), int(self.epochs)
     else:
-        model = _zero_net(Z.shape[1])
-        training.fit(model, Z, t, epochs=int(self.epochs), lr=lr / 2, batch_size=int(self.batch_size),
-                     optimizer=self.optimizer, seed=self.seed, device=self.device,
-                     dtype=torch.float64, progress=False, log=False)
+        model = _zero_net(Z.shape[1]).double()
+        opt = training.make_optimizer(model, self.optimizer, lr / 2)
+        # through the origin: the bias's group gets no steps and stays at 0
+        if not self.fit_intercept: opt.param_groups[-1]['lr'] = 0.0
+        training.fit(model, Z, t, epochs=int(self.epochs), batch_size=int(self.batch_size), optimizer=opt,
+                     seed=self.seed, device=self.device, dtype=torch.float64, progress=False, log=False,
+                     **penalty)
         theta = model.linear.weight.detach().cpu().double().numpy().ravel()
         bias, self.n_iter_ = float(model.linear.bias.detach().cpu()), int(self.epochs)
     with np.errstate(over='ignore', under='ignore'):

@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from .checks import check_X, check_Xy, check_number, check_int, check_seed, check_choice
 from .gradients import (epoch_batches, loss_grad, normalised_weights, lipschitz_constant,
                                   scheduled_lr, DivergenceError, DivergenceMonitor, IterateAverage,
-                                  LR_SCHEDULES, SGD_BLOWUP, SGD_GROWTH)
+                                  LR_SCHEDULES, SGD_BLOWUP, SGD_GROWTH, check_l2)
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'LinearNet', 'get_device', 'get_dtype', 'to_tensors', 'make_optimizer', 'TrainRun', 'new_run',
@@ -117,6 +117,7 @@ class TrainRun:
     averages: list|None = None # one IterateAverage per parameter (average=True), else None
     t: int = 0 # steps taken
     reference: tuple|None = None # (coef, se) of the exact fit, for History.dist_se
+    l2: float|torch.Tensor = 0.0 # L2 penalty inside the checked gradient: a number or one per weight
 
     def factor(self)->float:
         "The schedule's multiplier of the base learning rates at the current step."
@@ -189,7 +190,7 @@ def _analytic_epoch(model, batches, optimizer, run, epoch, bar, every)->float:
     # overflow: DivergenceError
     with torch.no_grad(), np.errstate(over='ignore', invalid='ignore'):
         for j, (xb, yb, sb) in enumerate(batches):
-            loss, gw, gb = loss_grad(xb, yb, w, b, 0.0, sb, out=buf)
+            loss, gw, gb = loss_grad(xb, yb, w, b, run.l2, sb, out=buf)
             f = run.scheduled(optimizer)
             if fused is None: W.grad, bias.grad = 2 * gw[None], 2 * gb.reshape(1); optimizer.step()
             else: _fused_step(w, b, gw, gb, fused[0] * f, fused[1], fused[2] * f, fused[3])
@@ -222,12 +223,15 @@ def _loader_epoch(model, loader, optimizer, loss_fn, run, epoch, bar)->float:
     except ZeroDivisionError: raise ValueError("the DataLoader yielded no batches") from None
 
 # %% ../nbs/03_training.ipynb #80e5e854
-def _start_loss(model, X, y, s, loss_fn=None)->float:
-    "The loss (`loss_fn`, or the weighted MSE) of `model` on all of X, y: the check's reference."
+def _start_loss(model, X, y, s, loss_fn=None, l2=0.0)->float:
+    "The loss (`loss_fn`, or the weighted MSE plus Σλw²) of `model` on all of X, y: the check's reference."
     with torch.no_grad():
         if loss_fn is not None: return float(loss_fn(model(X), y))
         r2 = (model(X) - y) ** 2
-        return float((r2 if s is None else s * r2).mean())
+        mse = float((r2 if s is None else s * r2).mean())
+        if not (isinstance(l2, torch.Tensor) or l2): return mse
+        w = model.linear.weight[0]
+        return mse + float((l2 * w * w).sum())   # ℓ = 2L: the penalty 2·(1/2)Σλw²
 
 # %% ../nbs/03_training.ipynb #f5011c39
 def _check_step_fits(model:nn.Module, optimizer, limit)->None:
@@ -240,6 +244,16 @@ def _check_step_fits(model:nn.Module, optimizer, limit)->None:
             raise DivergenceError(f"lr={g['lr']:g} cannot take a single {dtype} step (at most {big:.3g}):"
                                   f" it diverges at once; the stable limit is 1/L ≈ {lim:.3g}", g['lr'], lim, 0)
 
+# %% ../nbs/03_training.ipynb #be9c35c4
+def _gradient_l2(model:nn.Module, X, loss_fn, l2)->float|torch.Tensor:
+    "The penalty of the checked gradient: a number, or a (d,) tensor on X's device and dtype."
+    if np.ndim(l2) == 0 and check_number(l2, 'l2', low=0) == 0: return 0.0
+    if isinstance(X, DataLoader) or loss_fn is not None or not isinstance(model, LinearNet):
+        raise ValueError("l2 is a term of the checked squared-error gradient: it needs a LinearNet, "
+                         "tensors and loss_fn=None (use the optimizer's weight_decay otherwise)")
+    l2 = check_l2(l2, X.shape[1])
+    return l2 if np.ndim(l2) == 0 else torch.as_tensor(l2, dtype=X.dtype, device=X.device)
+
 # %% ../nbs/03_training.ipynb #71b3ebf1
 def new_run(model:nn.Module, # the model being trained
             X, # training features (n, d) tensor, or a DataLoader
@@ -251,17 +265,19 @@ def new_run(model:nn.Module, # the model being trained
             average:bool=False, # keep the Polyak–Ruppert average of the second half's iterates
             sample_weight=None, # (n,) weight tensor with mean 1, or None
             loss_fn=None, # the loss being minimised (None: the squared error)
+            l2=0.0, # L2 penalty in the checked gradient: a number or one per weight
            )->TrainRun:
     "The state of a training run: schedule, divergence monitor (this data's loss, 1/L), average."
-    loader = isinstance(X, DataLoader)
+    loader, l2 = isinstance(X, DataLoader), _gradient_l2(model, X, loss_fn, l2)
     per_epoch = len(X) if loader else -(-len(X) // batch_size)
     wd = optimizer.param_groups[0].get('weight_decay', 0.0)
     sw = None if sample_weight is None else sample_weight.cpu()
+    penalty = wd / 2 + (l2.cpu().numpy() if torch.is_tensor(l2) else l2)
     limit = (lambda: math.nan) if loader else (
-        lambda: 1 / lipschitz_constant(X.detach().cpu().double().numpy(), True, wd / 2, sw))
+        lambda: 1 / lipschitz_constant(X.detach().cpu().double().numpy(), True, penalty, sw))
     # full batch: GD's bound
     blowup = math.inf if loader else 1.0 if batch_size >= len(X) else SGD_BLOWUP
-    start = None if loader else _start_loss(model, X, y, sample_weight, loss_fn)
+    start = None if loader else _start_loss(model, X, y, sample_weight, loss_fn, l2)
     _check_step_fits(model, optimizer, limit)
     monitor = DivergenceMonitor(optimizer.param_groups[0]['lr'], limit, 'training', blowup, 3,
                                 SGD_GROWTH, 'epoch', '1/L (nn.MSELoss is 2× the loss)', start)
@@ -269,7 +285,7 @@ def new_run(model:nn.Module, # the model being trained
     avgs = [IterateAverage(p.detach(), per_epoch * epochs // 2) for p in model.parameters()]
     base_lrs = [g['lr'] for g in optimizer.param_groups]
     avgs = avgs if average else None
-    return TrainRun(monitor, per_epoch, per_epoch * epochs, base_lrs, lr_schedule, avgs)
+    return TrainRun(monitor, per_epoch, per_epoch * epochs, base_lrs, lr_schedule, avgs, l2=l2)
 
 # %% ../nbs/03_training.ipynb #dc78da3b
 def train_epoch(model:nn.Module, # a LinearNet (fast path) or any module mapping (B, d) to (B,)
@@ -526,7 +542,7 @@ def _one_epoch(model, data, opt, run, epoch, epochs, batch_size, seed, loss_fn, 
         run.monitor.trend(loss, epoch)
         # the loss at θ, on all data
         if epoch in (0, epochs - 1) and not isinstance(X_train, DataLoader):
-            run.monitor.check(_start_loss(model, X_train, y_train, s, loss_fn), epoch)
+            run.monitor.check(_start_loss(model, X_train, y_train, s, loss_fn, run.l2), epoch)
         with averaged(model, run):
             v = _record(hist, model, loss, lr_now, X_test, y_test, X_val, y_val, run.reference)
         if bar is not None:
@@ -560,6 +576,7 @@ def fit(model:nn.Module, # e.g. LinearNet(d, seed=0); moved to `device` and `dty
         average:bool=False, # end with the Polyak–Ruppert average of the second half's iterates
         lr_schedule:str='constant', # 'constant', 'invscaling' or 'cosine' (gradients.scheduled_lr)
         reference:tuple|None=None, # (coef, se) of the exact fit: History.dist_se, in standard errors
+        l2=0.0, # L2 penalty in the checked gradient, a number or one per weight (LinearNet, MSE)
        )->History:
     "Train `model` for `epochs` epochs of mini-batch training; returns the per-epoch `History`."
     epochs, batch_size, patience, val_fraction, seed, lr_schedule, average = _check_fit_args(
@@ -571,7 +588,7 @@ def fit(model:nn.Module, # e.g. LinearNet(d, seed=0); moved to `device` and `dty
     opt = optimizer if isinstance(optimizer, torch.optim.Optimizer) else make_optimizer(
         model, optimizer, lr, momentum, weight_decay)
     run = new_run(model, data[0], data[1], opt, batch_size, epochs, lr_schedule, average, data[2],
-                  loss_fn)
+                  loss_fn, l2)
     run.reference = reference
     hist, best, wait = History(), (math.inf, None), 0
     for epoch in range(epochs):
