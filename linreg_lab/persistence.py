@@ -9,99 +9,130 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 import linreg_lab
 from . import data, gradients, inference, solvers, training
 from .checks import check_X, check_int, check_number
 from .data import Split, check_feature_names, read_npz
 from .training import LinearNet
 from .estimator import LinearRegressor
+try: import fcntl
+except ImportError: fcntl = None   # Windows: no advisory locks; stale temporary files stay there
 
 # %% auto #0
 __all__ = ['FORMAT', 'FORMAT_VERSION', 'REQUIRED_FIELDS', 'KINDS', 'KEY_ENV', 'remove_stale_temp_files', 'atomic_write',
            'ModelFileError', 'check_weights', 'SavedModel', 'signing_key', 'save', 'load']
 
-# %% ../nbs/08_persistence.ipynb #4e32cd37
+# %% ../nbs/08_persistence.ipynb #72afeb4a
 def _umask()->int:
+    "The process's umask (read by setting it and putting it back)."
     m = os.umask(0); os.umask(m); return m
 
-try: import fcntl
-except ImportError: fcntl = None   # Windows: no advisory locks, so stale temporary files are left alone there
-
+# %% ../nbs/08_persistence.ipynb #2204c407
 def _lock(fd:int)->bool|None:
-    "Take an exclusive advisory lock on `fd` without waiting: True, False if another process holds it, None if locks are unsupported."
+    "Lock `fd` without waiting: True, False if another process holds it, None without locks."
     if fcntl is None: return None
     try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); return True
     except BlockingIOError: return False
-    except OSError: return None   # e.g. a file system without locks: nothing is ever removed as stale
+    except OSError: return None   # a file system without locks: nothing is removed as stale
 
+# %% ../nbs/08_persistence.ipynb #b8991fb0
 def _temp_file(path:Path)->tuple:
-    "A new temporary file `.NAME.XXXXXXXX.tmp` next to `path`, created and locked by this process: (fd, name)."
+    "A new temporary file `.NAME.XXXXXXXX.tmp` next to `path`, created and locked: (fd, name)."
     for _ in range(10):
         try: fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-        except OSError as e: raise type(e)(f"cannot write {path}: cannot create a file in {path.parent} ({e.strerror})") from None
+        except OSError as e:
+            raise type(e)(f"cannot write {path}: cannot create a file in {path.parent} "
+                          f"({e.strerror})") from None
         try:   # a cleaner may have locked or removed it before we locked it: then start again
-            if _lock(fd) is not False and os.stat(tmp).st_ino == os.fstat(fd).st_ino: return fd, tmp
+            if _lock(fd) is not False and os.stat(tmp).st_ino == os.fstat(fd).st_ino:
+                return fd, tmp
         except FileNotFoundError: pass
         os.close(fd)
     raise OSError(f"cannot write {path}: its temporary files keep disappearing")
 
+# %% ../nbs/08_persistence.ipynb #910a1e2b
+def _temp_pattern(path:Path)->re.Pattern:
+    "The names of `path`'s temporary files: exactly what `_temp_file` creates."
+    return re.compile(r'\.' + re.escape(path.name) + r'\.[a-z0-9_]{8}\.tmp')
+
+# %% ../nbs/08_persistence.ipynb #cbfa9271
+def _remove_unlocked(p:Path)->bool:
+    "Remove the file `p` unless a live process holds its lock: True if it was removed."
+    try: fd = os.open(p, os.O_RDONLY)
+    except OSError: return False
+    try:   # unlinked while we hold the lock: no writer can adopt it
+        if _lock(fd) is True: p.unlink(); return True
+    except OSError: pass
+    finally: os.close(fd)
+    return False
+
+# %% ../nbs/08_persistence.ipynb #25d7e645
 def remove_stale_temp_files(path, # the target of earlier saves
                            )->int: # how many files were removed
-    "Remove the temporary files `.NAME.XXXXXXXX.tmp` left next to `path` by killed writers (no process holds their lock)."
+    "Remove the temporary files `.NAME.XXXXXXXX.tmp` that killed writers left next to `path`."
     if fcntl is None: return 0
     path = Path(path)
-    pattern = re.compile(r'\.' + re.escape(path.name) + r'\.[a-z0-9_]{8}\.tmp')   # exactly what `_temp_file` creates
-    removed = 0
-    for p in path.parent.iterdir():
-        if not pattern.fullmatch(p.name): continue
-        try: fd = os.open(p, os.O_RDONLY)
-        except OSError: continue
-        try:
-            if _lock(fd) is True: p.unlink(); removed += 1   # unlinked while we hold the lock: no writer can adopt it
-        except OSError: pass
-        finally: os.close(fd)
-    return removed
+    pattern = _temp_pattern(path)
+    return sum(_remove_unlocked(p) for p in path.parent.iterdir() if pattern.fullmatch(p.name))
 
-def atomic_write(path, # the file to create or replace
-                 write, # write(f): writes the whole content to the binary file object f
-                )->Path: # the path written
-    "Write a file so that readers see the old content or the new one, never a partial file (temp file, fsync, os.replace)."
+# %% ../nbs/08_persistence.ipynb #5d7e73fd
+def _writable(path)->Path:
+    "`path` as a Path, once its folder exists and it is not a folder itself."
     path = Path(path)
-    folder = path.parent
-    if not folder.is_dir(): raise FileNotFoundError(f"cannot write {path}: folder {folder} does not exist")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
     if path.is_dir(): raise IsADirectoryError(f"cannot write {path}: it is a folder")
-    fd, tmp = _temp_file(path)
+    return path
+
+# %% ../nbs/08_persistence.ipynb #16343b86
+def _fill_and_replace(fd:int, tmp:str, path:Path, write):
+    "Fill `tmp` (open as `fd`), fsync it and rename it to `path`; on failure, remove it."
     try:
         with os.fdopen(fd, 'wb') as f:   # closing the file releases its lock
             write(f)
-            f.flush()
-            os.fsync(f.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())   # mkstemp creates 0600; give the file the usual permissions
-            if fcntl is not None: os.replace(tmp, path)   # POSIX: rename while the lock is still held
+            f.flush(); os.fsync(f.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())   # mkstemp creates 0600: the usual permissions
+            if fcntl is not None: os.replace(tmp, path)   # POSIX: rename while still locked
         if fcntl is None: os.replace(tmp, path)           # Windows cannot rename an open file
     except BaseException:
         try: os.unlink(tmp)
         except FileNotFoundError: pass
         raise
-    try:  # make the rename itself durable (POSIX; Windows cannot open folders)
+
+# %% ../nbs/08_persistence.ipynb #5fae85ad
+def _fsync_folder(folder:Path):
+    "Make a rename in `folder` durable; where folders cannot be opened (Windows), do nothing."
+    try:
         dfd = os.open(folder, os.O_RDONLY)
         try: os.fsync(dfd)
         finally: os.close(dfd)
     except OSError: pass
-    remove_stale_temp_files(path)   # leftovers of earlier saves that were killed: this one supersedes them
+
+# %% ../nbs/08_persistence.ipynb #f8851ee3
+def atomic_write(path, # the file to create or replace
+                 write, # write(f): writes the whole content to the binary file object f
+                )->Path: # the path written
+    "Write a file so that readers see the old content or the new one, never a partial file."
+    path = _writable(path)
+    fd, tmp = _temp_file(path)
+    _fill_and_replace(fd, tmp, path, write)
+    _fsync_folder(path.parent)
+    remove_stale_temp_files(path)   # leftovers of killed earlier saves: this one supersedes them
     return path
 
-# %% ../nbs/08_persistence.ipynb #5f43c878
+# %% ../nbs/08_persistence.ipynb #ed548430
 FORMAT = 'linreg_lab.model'
 FORMAT_VERSION = 1
-REQUIRED_FIELDS = ('format', 'format_version', 'library_version', 'created', 'kind', 'params', 'state',
-                   'feature_names', 'target_name', 'n_features', 'metrics', 'scaler')
+REQUIRED_FIELDS = ('format', 'format_version', 'library_version', 'created', 'kind', 'params',
+                   'state', 'feature_names', 'target_name', 'n_features', 'metrics', 'scaler')
 
 class ModelFileError(ValueError):
-    "A model file that cannot be used: not a model file, truncated, modified, of an unknown format version, or incomplete."
+    "A model file that cannot be used (not one, truncated, modified, unknown version, incomplete)."
 
+# %% ../nbs/08_persistence.ipynb #56a1212b
 def _plain_dataclasses()->dict:
-    "linreg_lab's exported dataclasses (LstsqResult, GDResult, History, ...): the only classes a state may name."
+    "The only classes a state may name: linreg_lab's exported dataclasses (LstsqResult, ...)."
     out = {}
     for mod in (data, gradients, solvers, inference, training):
         for name in getattr(mod, '__all__', []):
@@ -109,93 +140,175 @@ def _plain_dataclasses()->dict:
             if isinstance(obj, type) and dataclasses.is_dataclass(obj): out[name] = obj
     return out
 
-# %% ../nbs/08_persistence.ipynb #7581c4fc
-def _encode(v, key:str, arrays:dict):
-    "JSON-able description of `v`; numeric arrays go into `arrays[key...]` and are referred to by name."
-    if v is None or isinstance(v, (bool, str)): return v
-    if isinstance(v, np.bool_): return bool(v)
+# %% ../nbs/08_persistence.ipynb #2081dee8
+def _encode_number(v):
+    "A bool, an integer or a float as JSON; NaN and infinities get a tag (JSON has none)."
+    if isinstance(v, (bool, np.bool_)): return bool(v)
     if isinstance(v, numbers.Integral): return int(v)
-    if isinstance(v, numbers.Real): return float(v) if math.isfinite(v) else {'__float__': repr(float(v))}
-    if isinstance(v, torch.Tensor): return {'__tensor__': _encode(v.detach().cpu().numpy(), key, arrays)}
-    if isinstance(v, np.ndarray):
-        if v.dtype.kind in 'biuf': arrays[key] = v; return {'__array__': key}
-        if v.dtype.kind in 'UO' and all(isinstance(s, str) for s in v.ravel()):
-            return {'__strings__': v.tolist(), 'dtype': 'object' if v.dtype.kind == 'O' else 'str'}
-        raise TypeError(f"{key}: arrays of dtype {v.dtype} cannot be saved (numbers and strings only)")
-    if isinstance(v, list): return [_encode(x, f'{key}.{i}', arrays) for i, x in enumerate(v)]
-    if isinstance(v, tuple): return {'__tuple__': [_encode(x, f'{key}.{i}', arrays) for i, x in enumerate(v)]}
-    if isinstance(v, dict):
-        if not all(isinstance(k, str) for k in v): raise TypeError(f"{key}: dictionary keys must be strings")
-        return {'__dict__': {k: _encode(x, f'{key}.{k}', arrays) for k, x in v.items()}}
+    return float(v) if math.isfinite(v) else {'__float__': repr(float(v))}
+
+# %% ../nbs/08_persistence.ipynb #44f810d9
+def _encode_array(v:np.ndarray, key:str, arrays:dict):
+    "A numeric array goes into `arrays[key]`, referred to by name; strings stay in the JSON."
+    if v.dtype.kind in 'biuf': arrays[key] = v; return {'__array__': key}
+    if v.dtype.kind in 'UO' and all(isinstance(s, str) for s in v.ravel()):
+        return {'__strings__': v.tolist(), 'dtype': 'object' if v.dtype.kind == 'O' else 'str'}
+    raise TypeError(f"{key}: arrays of dtype {v.dtype} cannot be saved (numbers and strings only)")
+
+# %% ../nbs/08_persistence.ipynb #f3ae204b
+def _encode_torch(v, key:str, arrays:dict):
+    "A tensor (as its array), a device, a dtype, or a `LinearNet` (size, dtype and weights)."
+    name = lambda dt: str(dt).removeprefix('torch.')
+    as_array = lambda t, k: _encode_array(t.detach().cpu().numpy(), k, arrays)
+    if isinstance(v, torch.Tensor): return {'__tensor__': as_array(v, key)}
     if isinstance(v, torch.device): return {'__device__': str(v)}
-    if isinstance(v, torch.dtype): return {'__torch_dtype__': str(v).removeprefix('torch.')}
-    if dataclasses.is_dataclass(v) and type(v).__name__ in _plain_dataclasses():
-        return {'__dataclass__': type(v).__name__,
-                'fields': {f.name: _encode(getattr(v, f.name), f'{key}.{f.name}', arrays) for f in dataclasses.fields(v)}}
-    if type(v) is LinearNet:
-        p = v.linear.weight
-        return {'__module__': 'LinearNet', 'n_features': v.linear.in_features, 'dtype': str(p.dtype).removeprefix('torch.'),
-                'state': {k: _encode(t.detach().cpu().numpy(), f'{key}.{k}', arrays) for k, t in v.state_dict().items()}}
+    if isinstance(v, torch.dtype): return {'__torch_dtype__': name(v)}
+    state = {k: as_array(t, f'{key}.{k}') for k, t in v.state_dict().items()}
+    return {'__module__': 'LinearNet', 'n_features': v.linear.in_features,
+            'dtype': name(v.linear.weight.dtype), 'state': state}
+
+# %% ../nbs/08_persistence.ipynb #5c837a17
+def _encode_container(v, key:str, enc):
+    "A list, tuple, dict (string keys) or dataclass; each item described by `enc(item, item_key)`."
+    if isinstance(v, list): return [enc(x, f'{key}.{i}') for i, x in enumerate(v)]
+    if isinstance(v, tuple): return {'__tuple__': [enc(x, f'{key}.{i}') for i, x in enumerate(v)]}
+    if isinstance(v, dict):
+        if not all(isinstance(k, str) for k in v):
+            raise TypeError(f"{key}: dictionary keys must be strings")
+        return {'__dict__': {k: enc(x, f'{key}.{k}') for k, x in v.items()}}
+    fields = {f.name: enc(getattr(v, f.name), f'{key}.{f.name}') for f in dataclasses.fields(v)}
+    return {'__dataclass__': type(v).__name__, 'fields': fields}
+
+# %% ../nbs/08_persistence.ipynb #78a060b9
+def _encode(v, key:str, arrays:dict):
+    "JSON-able description of `v`; numeric arrays go into `arrays[key...]`, referred to by name."
+    if v is None or isinstance(v, (bool, str)): return v
+    if isinstance(v, (np.bool_, numbers.Real)): return _encode_number(v)
+    if isinstance(v, np.ndarray): return _encode_array(v, key, arrays)
+    if isinstance(v, (torch.Tensor, torch.device, torch.dtype)) or type(v) is LinearNet:
+        return _encode_torch(v, key, arrays)
+    plain = dataclasses.is_dataclass(v) and type(v).__name__ in _plain_dataclasses()
+    if isinstance(v, (list, tuple, dict)) or plain:
+        return _encode_container(v, key, lambda x, k: _encode(x, k, arrays))
     raise TypeError(f"{key}: values of type {type(v).__name__} cannot be saved in a model file")
 
-# %% ../nbs/08_persistence.ipynb #5b366356
-_TORCH_DTYPES = {'float32': torch.float32, 'float64': torch.float64, 'float16': torch.float16, 'bfloat16': torch.bfloat16}
+# %% ../nbs/08_persistence.ipynb #984a8180
+def _decode_array(name, arrays:dict)->np.ndarray:
+    "The array called `name` in the file; a missing one is a `ModelFileError`."
+    if name not in arrays: raise ModelFileError(f"the model file lacks the array {name!r}")
+    return arrays[name]
 
-def _decode(v, arrays:dict):
-    "Rebuild a value described by `_encode`; anything unknown is a `ModelFileError`."
-    if v is None or isinstance(v, (bool, str, int, float)): return v
-    if isinstance(v, list): return [_decode(x, arrays) for x in v]
-    if not isinstance(v, dict) or len(v) == 0: raise ModelFileError(f"unexpected value in the model file: {v!r:.80}")
-    tag = next(iter(v))
-    if tag == '__array__':
-        if v[tag] not in arrays: raise ModelFileError(f"the model file lacks the array {v[tag]!r}")
-        return arrays[v[tag]]
-    if tag == '__float__' and v[tag] in ('nan', 'inf', '-inf'): return float(v[tag])
-    if tag == '__tensor__': return torch.from_numpy(np.array(_decode(v[tag], arrays)))
-    if tag == '__strings__': return np.array(v[tag], dtype=object if v.get('dtype') == 'object' else str)
-    if tag == '__tuple__': return tuple(_decode(x, arrays) for x in v[tag])
-    if tag == '__dict__': return {k: _decode(x, arrays) for k, x in v[tag].items()}
-    if tag == '__device__': return torch.device(v[tag])
-    if tag == '__torch_dtype__' and v[tag] in _TORCH_DTYPES: return _TORCH_DTYPES[v[tag]]
-    if tag == '__dataclass__':
-        cls = _plain_dataclasses().get(v[tag])
-        if cls is None: raise ModelFileError(f"the model file names an unknown class {v[tag]!r}")
-        try: return cls(**{k: _decode(x, arrays) for k, x in v['fields'].items()})
-        except TypeError as e: raise ModelFileError(f"fields of {v[tag]} in the model file do not match this linreg_lab: {e}") from None
-    if tag == '__module__' and v[tag] == 'LinearNet': return _decode_linearnet(v, arrays)
+# %% ../nbs/08_persistence.ipynb #ab36a6d8
+_TORCH_DTYPES = {'float32': torch.float32, 'float64': torch.float64, 'float16': torch.float16,
+                 'bfloat16': torch.bfloat16}
+
+def _decode_tag(tag:str, v:dict, dec):
+    "The value of a simple tag (`__float__`, `__tuple__`, ...), its items rebuilt by `dec`."
+    x = v[tag]
+    if tag == '__float__' and x in ('nan', 'inf', '-inf'): return float(x)
+    if tag == '__tensor__': return torch.from_numpy(np.array(dec(x)))
+    if tag == '__strings__': return np.array(x, dtype=object if v.get('dtype') == 'object' else str)
+    if tag == '__tuple__': return tuple(dec(y) for y in x)
+    if tag == '__dict__': return {k: dec(y) for k, y in x.items()}
+    if tag == '__device__': return torch.device(x)
+    if tag == '__torch_dtype__' and x in _TORCH_DTYPES: return _TORCH_DTYPES[x]
     raise ModelFileError(f"unknown entry {tag!r} in the model file")
 
-def _decode_linearnet(v:dict, arrays:dict)->LinearNet:
+# %% ../nbs/08_persistence.ipynb #6bffeb6f
+def _decode_dataclass(v:dict, dec):
+    "The linreg_lab dataclass named in `v`, fields rebuilt by `dec`; any other class is refused."
+    name = v['__dataclass__']
+    cls = _plain_dataclasses().get(name)
+    if cls is None: raise ModelFileError(f"the model file names an unknown class {name!r}")
+    try: return cls(**{k: dec(x) for k, x in v['fields'].items()})
+    except TypeError as e:
+        raise ModelFileError(f"fields of {name} in the model file do not match this linreg_lab: "
+                             f"{e}") from None
+
+# %% ../nbs/08_persistence.ipynb #180f4229
+def _decode_linearnet(v:dict, dec)->LinearNet:
+    "A `LinearNet` of the saved size and dtype with the saved weights, in eval mode."
     dt = _TORCH_DTYPES.get(v.get('dtype'))
     if dt is None: raise ModelFileError(f"LinearNet with unsupported dtype {v.get('dtype')!r}")
     net = LinearNet(int(v['n_features'])).to(dt)
-    state = {k: torch.from_numpy(np.array(_decode(x, arrays))) for k, x in v['state'].items()}
+    state = {k: torch.from_numpy(np.array(dec(x))) for k, x in v['state'].items()}
     try: net.load_state_dict(state)
-    except RuntimeError as e: raise ModelFileError(f"the LinearNet weights in the model file do not fit: {e}") from None
+    except RuntimeError as e:
+        raise ModelFileError(f"the LinearNet weights in the model file do not fit: {e}") from None
     return net.eval()
 
-# %% ../nbs/08_persistence.ipynb #cee43ae4
-def check_weights(model, # a LinearRegressor or a LinearNet
-                 ):
-    "Raise a `ValueError` unless the model is fitted and its weights are finite numbers of the right shapes."
-    if isinstance(model, LinearNet):
-        bad = [k for k, t in model.state_dict().items() if not torch.isfinite(t).all()]
-        if bad: raise ValueError(f"the LinearNet's {', '.join(bad)} hold NaN or inf (a diverged run?); not saved")
-        return
-    if not hasattr(model, 'coef_'): raise ValueError("the LinearRegressor is not fitted: call fit(X, y) first")
+# %% ../nbs/08_persistence.ipynb #b528b61a
+def _decode(v, arrays:dict):
+    "Rebuild a value described by `_encode`; anything unknown is a `ModelFileError`."
+    if v is None or isinstance(v, (bool, str, int, float)): return v
+    dec = lambda x: _decode(x, arrays)
+    if isinstance(v, list): return [dec(x) for x in v]
+    if not isinstance(v, dict) or len(v) == 0:
+        raise ModelFileError(f"unexpected value in the model file: {v!r:.80}")
+    tag = next(iter(v))
+    if tag == '__array__': return _decode_array(v[tag], arrays)
+    if tag == '__dataclass__': return _decode_dataclass(v, dec)
+    if tag == '__module__' and v[tag] == 'LinearNet': return _decode_linearnet(v, dec)
+    return _decode_tag(tag, v, dec)
+
+# %% ../nbs/08_persistence.ipynb #966415ff
+def _check_net_weights(net:LinearNet):
+    "Raise a `ValueError` if a weight of `net` is NaN or infinite."
+    bad = [k for k, t in net.state_dict().items() if not torch.isfinite(t).all()]
+    if bad: raise ValueError(f"the LinearNet's {', '.join(bad)} hold NaN or inf "
+                             "(a diverged run?); not saved")
+
+# %% ../nbs/08_persistence.ipynb #f7fc8d46
+def _check_coef(model:LinearRegressor):
+    "Raise a `ValueError` unless `coef_` is fitted, a finite float vector of the right length."
+    if not hasattr(model, 'coef_'):
+        raise ValueError("the LinearRegressor is not fitted: call fit(X, y) first")
     d, coef = check_int(model.n_features_in_, 'n_features_in_', low=1), model.coef_
     if not isinstance(coef, np.ndarray) or coef.dtype.kind != 'f' or coef.shape != (d,):
         raise ValueError(f"coef_ must be a float array of shape ({d},); got {type(coef).__name__} "
                          f"{getattr(coef, 'dtype', '')} of shape {np.shape(coef)}")
-    if not np.isfinite(coef).all(): raise ValueError("coef_ holds NaN or inf (a diverged fit?); it cannot be used")
+    if not np.isfinite(coef).all():
+        raise ValueError("coef_ holds NaN or inf (a diverged fit?); it cannot be used")
+
+# %% ../nbs/08_persistence.ipynb #ede7fc97
+def check_weights(model, # a LinearRegressor or a LinearNet
+                 ):
+    "Raise a `ValueError` unless the model is fitted, its weights finite and of the right shapes."
+    if isinstance(model, LinearNet): return _check_net_weights(model)
+    _check_coef(model)
     check_number(model.intercept_, 'intercept_')
 
-# %% ../nbs/08_persistence.ipynb #7716abfd
+# %% ../nbs/08_persistence.ipynb #1e555355
+def _scaler(mean, scale, d:int)->tuple:
+    "The scaler's statistics as finite float64 vectors of length `d`, scales > 0; or (None, None)."
+    if (mean is None) != (scale is None):
+        raise ValueError("give both mean and scale of the scaler, or neither")
+    if mean is None: return None, None
+    mean, scale = np.asarray(mean, np.float64).ravel(), np.asarray(scale, np.float64).ravel()
+    if mean.shape != (d,) or scale.shape != (d,):
+        raise ValueError(f"scaler statistics have {mean.size} and {scale.size} entries; "
+                         f"the model has {d} features")
+    if not (np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()):
+        raise ValueError("scaler statistics must be finite, with every scale > 0")
+    return mean, scale
+
+# %% ../nbs/08_persistence.ipynb #889f3e98
 KINDS = {'LinearRegressor': LinearRegressor, 'LinearNet': LinearNet}
 
+def _check_model(model):
+    "Raise unless `model` is a LinearRegressor or a LinearNet, fitted, with usable weights."
+    if type(model) not in KINDS.values():
+        raise TypeError(f"can only save {' or '.join(KINDS)}, got {type(model).__name__}")
+    check_weights(model)
+
+def _n_features(model)->int:
+    "How many features a checked model takes."
+    return model.linear.in_features if isinstance(model, LinearNet) else int(model.n_features_in_)
+
+# %% ../nbs/08_persistence.ipynb #a46f04f7
 @dataclass
 class SavedModel:
-    "A model with everything needed to use it on raw data: what `load` returns and what `save` writes."
+    "A model with all it needs to be used on raw data: what `load` returns and `save` writes."
     model: object # a fitted LinearRegressor, or a LinearNet
     feature_names: list = None # the columns the model expects, in order (default x0, x1, ...)
     target_name: str = 'y' # what it predicts
@@ -203,80 +316,91 @@ class SavedModel:
     scale: np.ndarray = None # scaler scales (None: raw features)
     params: dict = field(default_factory=dict) # solver and hyper-parameters
     metrics: dict = field(default_factory=dict) # training / test metrics
-    info: dict = field(default_factory=dict) # set by `load`: path, format version, library version, creation time
+    info: dict = field(default_factory=dict) # set by `load`: path, versions, creation time
 
     def __post_init__(self):
-        if type(self.model) not in KINDS.values():
-            raise TypeError(f"can only save {' or '.join(KINDS)}, got {type(self.model).__name__}")
-        check_weights(self.model)
-        d = self.n_features
-        if self.feature_names is None: self.feature_names = [f'x{j}' for j in range(d)]
-        self.feature_names = check_feature_names(self.feature_names, d)
-        if (self.mean is None) != (self.scale is None): raise ValueError("give both mean and scale of the scaler, or neither")
-        if self.mean is not None:
-            self.mean, self.scale = np.asarray(self.mean, np.float64).ravel(), np.asarray(self.scale, np.float64).ravel()
-            if self.mean.shape != (d,) or self.scale.shape != (d,):
-                raise ValueError(f"scaler statistics have {self.mean.size} and {self.scale.size} entries; the model has {d} features")
-            if not (np.isfinite(self.mean).all() and np.isfinite(self.scale).all() and (self.scale > 0).all()):
-                raise ValueError("scaler statistics must be finite, with every scale > 0")
+        _check_model(self.model)
+        d = _n_features(self.model)
+        names = [f'x{j}' for j in range(d)] if self.feature_names is None else self.feature_names
+        self.feature_names = check_feature_names(names, d)
+        self.mean, self.scale = _scaler(self.mean, self.scale, d)
 
-    @property
-    def kind(self)->str: return type(self.model).__name__
-    @property
-    def n_features(self)->int:
-        return self.model.linear.in_features if isinstance(self.model, LinearNet) else int(self.model.n_features_in_)
+# %% ../nbs/08_persistence.ipynb #69d629bb
+@patch(as_prop=True)
+def kind(self:SavedModel)->str:
+    "The model's class: 'LinearRegressor' or 'LinearNet'."
+    return type(self.model).__name__
 
-# %% ../nbs/08_persistence.ipynb #ea463f2a
-def _transform(self:SavedModel, X)->np.ndarray:
-    "Check raw features against the model (2-D, finite, the right number of columns) and apply the scaler."
+@patch(as_prop=True)
+def n_features(self:SavedModel)->int:
+    "How many raw features the model takes."
+    return _n_features(self.model)
+
+# %% ../nbs/08_persistence.ipynb #8facb175
+@patch
+def transform(self:SavedModel, X)->np.ndarray:
+    "Check raw features against the model (2-D, finite, right number of columns); apply the scaler."
     X = check_X(X)
     if X.shape[1] != self.n_features:
         names = ', '.join(self.feature_names[:8]) + (', ...' if self.n_features > 8 else '')
-        raise ValueError(f"the model expects {self.n_features} features ({names}); X has {X.shape[1]} columns")
+        raise ValueError(f"the model expects {self.n_features} features ({names}); "
+                         f"X has {X.shape[1]} columns")
     return X if self.mean is None else (X - self.mean) / self.scale
 
-def _predict(self:SavedModel, X)->np.ndarray:
+# %% ../nbs/08_persistence.ipynb #cdfaf92b
+@patch
+def predict(self:SavedModel, X)->np.ndarray:
     "Predictions (float64, shape (n,)) for raw features `X`."
     Z = self.transform(X)
-    if isinstance(self.model, LinearNet):
-        w = self.model.linear.weight
-        with torch.no_grad(): return self.model.eval()(torch.as_tensor(Z, dtype=w.dtype, device=w.device)).double().cpu().numpy()
-    return np.asarray(self.model.predict(Z), dtype=np.float64)
+    if not isinstance(self.model, LinearNet): return np.asarray(self.model.predict(Z), np.float64)
+    w = self.model.linear.weight
+    Zt = torch.as_tensor(Z, dtype=w.dtype, device=w.device)
+    with torch.no_grad(): return self.model.eval()(Zt).double().cpu().numpy()
 
-def _predict_interval(self:SavedModel, X, alpha:float=0.05, kind:str='confidence')->tuple:
-    "(prediction, lower, upper) from a `LinearRegressor` fitted in closed form (`kind`: 'confidence' or 'prediction')."
+# %% ../nbs/08_persistence.ipynb #38fc5efa
+@patch
+def predict_interval(self:SavedModel, X, alpha:float=0.05, kind:str='confidence')->tuple:
+    "(prediction, lower, upper) of a closed-form `LinearRegressor`: 'confidence' or 'prediction'."
     if not isinstance(self.model, LinearRegressor):
-        raise ValueError(f"intervals need a LinearRegressor fitted in closed form (solver 'auto', 'cholesky', 'qr' or 'svd'); this model is a {self.kind}")
+        raise ValueError("intervals need a LinearRegressor fitted in closed form (solver 'auto', "
+                         f"'cholesky', 'qr' or 'svd'); this model is a {self.kind}")
     return self.model.predict_interval(self.transform(X), alpha=alpha, kind=kind)
 
-SavedModel.transform, SavedModel.predict, SavedModel.predict_interval = _transform, _predict, _predict_interval
+# %% ../nbs/08_persistence.ipynb #53c59438
+def _key_file(p:Path)->tuple:
+    "(key, description) read from the key file `p`."
+    try: return p.read_bytes().strip(), f'the signing key file {p}'
+    except OSError as e:
+        raise OSError(f"cannot read the signing key file {p}: {e.strerror}") from None
 
-# %% ../nbs/08_persistence.ipynb #5de05469
-KEY_ENV = 'LINREG_LAB_KEY_FILE' # environment variable naming the key file that signs and verifies model files
+# %% ../nbs/08_persistence.ipynb #dc472277
+KEY_ENV = 'LINREG_LAB_KEY_FILE' # names the key file that signs and verifies model files
 
-def signing_key(key=None, # bytes, the path of a key file, or None: the file named by $LINREG_LAB_KEY_FILE, if set
+def signing_key(key=None, # bytes, a key file, or None: the one $LINREG_LAB_KEY_FILE names, if set
                )->bytes|None: # the key, or None when there is none
     "The key that signs and verifies model files."
     if key is None and not os.environ.get(KEY_ENV): return None
     if isinstance(key, (bytes, bytearray)): k, where = bytes(key), 'the signing key'
-    else:
-        p = Path(os.environ[KEY_ENV] if key is None else key)
-        try: k, where = p.read_bytes().strip(), f'the signing key file {p}'
-        except OSError as e: raise OSError(f"cannot read the signing key file {p}: {e.strerror}") from None
+    else: k, where = _key_file(Path(os.environ[KEY_ENV] if key is None else key))
     if len(k) < 16: raise ValueError(f"{where} holds {len(k)} bytes; a key needs at least 16")
     return k
 
-def _sign(key:bytes, digest:bytes)->bytes: return hmac.new(key, digest, hashlib.sha256).hexdigest().encode()
+# %% ../nbs/08_persistence.ipynb #a9bccb40
+def _sign(key:bytes, digest:bytes)->bytes:
+    "The HMAC-SHA256 of a file's digest with the signing key, as hex bytes."
+    return hmac.new(key, digest, hashlib.sha256).hexdigest().encode()
 
-# %% ../nbs/08_persistence.ipynb #be251e93
-_ATTR = re.compile(r'^[a-z][a-z0-9_]*_$')   # public fitted attributes: coef_, intercept_, result_, ...
+# %% ../nbs/08_persistence.ipynb #60344aab
+_ATTR = re.compile(r'^[a-z][a-z0-9_]*_$')   # fitted attributes: coef_, intercept_, result_, ...
 
 def _state(model, arrays:dict)->dict:
+    "A model's fitted state as JSON: a LinearNet's weights; a LinearRegressor's params, attributes."
     if isinstance(model, LinearNet): return {'net': _encode(model, 'net', arrays)}
     attrs = {k: v for k, v in vars(model).items() if _ATTR.match(k)}
     return {'params': _encode(model.get_params(), 'params', arrays),
             'attributes': {k: _encode(v, f'attr.{k}', arrays) for k, v in attrs.items()}}
 
+# %% ../nbs/08_persistence.ipynb #1779aa89
 def _digest(meta:bytes, arrays:dict)->str:
     "SHA-256 of the JSON metadata and of every array's name, dtype, shape and bytes."
     h = hashlib.sha256(meta)
@@ -286,124 +410,197 @@ def _digest(meta:bytes, arrays:dict)->str:
         h.update(a.reshape(-1).view(np.uint8))
     return h.hexdigest()
 
+# %% ../nbs/08_persistence.ipynb #206708b6
 def _write(path, meta:dict, arrays:dict, key:bytes|None=None)->Path:
     "Write metadata and arrays with their checksum (and with a key, its HMAC), atomically."
     blob = json.dumps(meta, allow_nan=False, sort_keys=True).encode()
     digest = _digest(blob, arrays).encode()
-    entries = {**arrays, '__meta__': np.frombuffer(blob, np.uint8), '__sha256__': np.frombuffer(digest, np.uint8)}
+    entries = {**arrays, '__meta__': np.frombuffer(blob, np.uint8),
+               '__sha256__': np.frombuffer(digest, np.uint8)}
     if key is not None: entries['__hmac__'] = np.frombuffer(_sign(key, digest), np.uint8)
     return atomic_write(path, lambda f: np.savez(f, **entries))
 
-# %% ../nbs/08_persistence.ipynb #1db26fff
+# %% ../nbs/08_persistence.ipynb #b2e39857
+def _as_saved(model, split, feature_names, target_name, mean, scale, params, metrics)->SavedModel:
+    "A `SavedModel` of a bare model; scaler and names from `split` where they are not given."
+    if split is not None:
+        mean = split.mean if mean is None else mean
+        scale = split.scale if scale is None else scale
+        feature_names = feature_names or split.feature_names
+    if feature_names is None and hasattr(model, 'feature_names_in_'):
+        feature_names = list(model.feature_names_in_)
+    base = model.get_params() if isinstance(model, LinearRegressor) else {}
+    params = {**base, **(params or {})}
+    metrics = dict(metrics or {})
+    return SavedModel(model, feature_names, target_name or 'y', mean, scale, params, metrics)
+
+# %% ../nbs/08_persistence.ipynb #a1071cc0
+def _metadata(sm:SavedModel, arrays:dict)->dict:
+    "The JSON metadata of `sm`; its arrays go into `arrays`."
+    scaler = None if sm.mean is None else {'mean': _encode(sm.mean, 'scaler.mean', arrays),
+                                           'scale': _encode(sm.scale, 'scaler.scale', arrays)}
+    params, metrics = _encode(sm.params, 'params', arrays), _encode(sm.metrics, 'metrics', arrays)
+    created = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
+    return dict(format=FORMAT, format_version=FORMAT_VERSION,
+                library_version=linreg_lab.__version__, created=created,
+                kind=sm.kind, n_features=sm.n_features, feature_names=sm.feature_names,
+                target_name=sm.target_name, params=params, metrics=metrics,
+                scaler=scaler, state=_state(sm.model, arrays))
+
+# %% ../nbs/08_persistence.ipynb #33591dbb
 def save(model, # a fitted LinearRegressor, a LinearNet or a SavedModel
          path, # the file to write (replaced atomically if it exists); e.g. 'model.npz'
-         split:Split=None, # the data split the model was trained on: scaler statistics and feature names
-         feature_names:list=None, # column names (default: from split, the estimator, or x0, x1, ...)
+         split:Split=None, # the split the model was trained on: scaler statistics, feature names
+         feature_names:list=None, # column names (default: split's, the estimator's, or x0, x1, ...)
          target_name:str=None, # what the model predicts
          mean=None, scale=None, # scaler statistics, if not from split
          params:dict=None, # hyper-parameters to record (a LinearRegressor's own are added)
          metrics:dict=None, # training / test metrics to record
-         key=None, # signing key (bytes or key file); None: $LINREG_LAB_KEY_FILE if set, else unsigned
+         key=None, # signing key (bytes or key file); None: $LINREG_LAB_KEY_FILE or unsigned
         )->Path: # the path written
-    "Save a model with its scaler, names, hyper-parameters and metrics to one file, atomically and without pickle."
+    "Save a model, its scaler, names, parameters and metrics to one file: atomically, no pickle."
     if isinstance(model, SavedModel): sm = model
-    else:
-        if split is not None:
-            mean = split.mean if mean is None else mean
-            scale = split.scale if scale is None else scale
-            feature_names = feature_names or split.feature_names
-        if feature_names is None and hasattr(model, 'feature_names_in_'): feature_names = list(model.feature_names_in_)
-        base = model.get_params() if isinstance(model, LinearRegressor) else {}
-        sm = SavedModel(model, feature_names, target_name or 'y', mean, scale, {**base, **(params or {})}, dict(metrics or {}))
+    else: sm = _as_saved(model, split, feature_names, target_name, mean, scale, params, metrics)
     arrays = {}
-    scaler = None if sm.mean is None else {'mean': _encode(sm.mean, 'scaler.mean', arrays), 'scale': _encode(sm.scale, 'scaler.scale', arrays)}
-    meta = dict(format=FORMAT, format_version=FORMAT_VERSION, library_version=linreg_lab.__version__,
-                created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
-                kind=sm.kind, n_features=sm.n_features, feature_names=sm.feature_names, target_name=sm.target_name,
-                params=_encode(sm.params, 'params', arrays), metrics=_encode(sm.metrics, 'metrics', arrays),
-                scaler=scaler, state=_state(sm.model, arrays))
+    meta = _metadata(sm, arrays)
     return _write(path, meta, arrays, signing_key(key))
 
-# %% ../nbs/08_persistence.ipynb #a9811af7
+# %% ../nbs/08_persistence.ipynb #70e9363a
 def _read(path:Path)->dict:
-    "All arrays of the archive, sizes checked and without pickle; any damage becomes a ModelFileError."
+    "All arrays of the archive, sizes checked, without pickle; any damage is a `ModelFileError`."
     try: return read_npz(path)
     except ValueError as e: raise ModelFileError(str(e)) from None
 
-def _verified(path:Path, contents:dict, key:bytes|None)->bytes:
-    "The metadata bytes, once the SHA-256 digest (and with a key, the signature) match; nothing is parsed before."
+# %% ../nbs/08_persistence.ipynb #e24c80a9
+def _entries(path:Path, contents:dict)->tuple:
+    "(metadata bytes, digest bytes, signature array or None), taken out of the archive's arrays."
     blob, digest, sig = (contents.pop(k, None) for k in ('__meta__', '__sha256__', '__hmac__'))
     if blob is None or digest is None or blob.dtype != np.uint8 or digest.dtype != np.uint8:
         raise ModelFileError(f"{path} is not a linreg_lab model file: it has no metadata "
                              f"(entries: {sorted(contents)[:6]})")
-    blob, digest = blob.tobytes(), digest.tobytes()
+    return blob.tobytes(), digest.tobytes(), sig
+
+# %% ../nbs/08_persistence.ipynb #a7517c14
+def _check_signature(path:Path, key:bytes|None, digest:bytes, sig):
+    "With a key set, raise a `ModelFileError` unless the file's signature is there and matches."
+    if key is None: return
+    if sig is None: raise ModelFileError(f"{path} is not signed, and a signing key is set: refused")
+    if not hmac.compare_digest(_sign(key, digest), sig.tobytes()):
+        raise ModelFileError(f"{path}: its signature does not match the key: modified, or signed "
+                             "with another key")
+
+# %% ../nbs/08_persistence.ipynb #37068edc
+def _verified(path:Path, contents:dict, key:bytes|None)->bytes:
+    "The metadata bytes, once digest (and with a key, signature) match; nothing is parsed before."
+    blob, digest, sig = _entries(path, contents)
     if not hmac.compare_digest(_digest(blob, contents).encode(), digest):
-        raise ModelFileError(f"{path} failed its SHA-256 check: the file was modified or damaged after it was written")
-    if key is not None and sig is None: raise ModelFileError(f"{path} is not signed, and a signing key is set: refused")
-    if key is not None and not hmac.compare_digest(_sign(key, digest), sig.tobytes()):
-        raise ModelFileError(f"{path}: its signature does not match the key: modified, or signed with another key")
+        raise ModelFileError(f"{path} failed its SHA-256 check: the file was modified or damaged "
+                             "after it was written")
+    _check_signature(path, key, digest, sig)
     return blob
 
-# %% ../nbs/08_persistence.ipynb #c8e42797
+# %% ../nbs/08_persistence.ipynb #ebddd585
 def _refuse_constant(c): raise ValueError(f"{c} is not JSON")
 
-def _meta(path:Path, blob:bytes)->dict:
-    "The metadata of a verified file: a linreg_lab model of a known format version, with every field."
-    try: meta = json.loads(blob.decode(), parse_constant=_refuse_constant)
+def _parse(path:Path, blob:bytes):
+    "The JSON metadata of a verified file; anything that does not parse is a `ModelFileError`."
+    try: return json.loads(blob.decode(), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise ModelFileError(f"{path}: the metadata are corrupt: {str(e)[:200] or 'nested too deeply'}") from None
+        why = str(e)[:200] or 'nested too deeply'
+        raise ModelFileError(f"{path}: the metadata are corrupt: {why}") from None
+
+# %% ../nbs/08_persistence.ipynb #d0ad17db
+def _check_version(path:Path, v):
+    "Raise a `ModelFileError` unless `v` is a model format version that this linreg_lab reads."
+    if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= FORMAT_VERSION: return
+    raise ModelFileError(f"{path} has model format version {v!r}; this linreg_lab "
+                         f"({linreg_lab.__version__}) reads version {FORMAT_VERSION}: "
+                         "it was written by another version of linreg_lab")
+
+# %% ../nbs/08_persistence.ipynb #310b0930
+def _meta(path:Path, blob:bytes)->dict:
+    "The metadata of a verified file: a linreg_lab model of a known version, with every field."
+    meta = _parse(path, blob)
     if not isinstance(meta, dict) or meta.get('format') != FORMAT:
         fmt = meta.get('format') if isinstance(meta, dict) else None
         raise ModelFileError(f"{path} is not a linreg_lab model file (format {fmt!r})")
-    v = meta.get('format_version')
-    if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= FORMAT_VERSION:
-        raise ModelFileError(f"{path} has model format version {v!r}; this linreg_lab ({linreg_lab.__version__}) reads "
-                             f"version {FORMAT_VERSION}: it was written by another version of linreg_lab")
+    _check_version(path, meta.get('format_version'))
     missing = [k for k in REQUIRED_FIELDS if k not in meta]
     if missing: raise ModelFileError(f"{path} is missing the field(s) {', '.join(missing)}")
     return meta
 
-# %% ../nbs/08_persistence.ipynb #c56acac8
-def _restore(kind:str, state:dict, arrays:dict):
-    if kind not in KINDS: raise ModelFileError(f"unknown model kind {kind!r} (known: {', '.join(KINDS)})")
-    if kind == 'LinearNet':
-        if 'net' not in state: raise ModelFileError("the LinearNet state has no 'net' entry")
-        return _decode(state['net'], arrays)
+# %% ../nbs/08_persistence.ipynb #068c00f6
+def _restore_params(state:dict, arrays:dict)->LinearRegressor:
+    "An unfitted `LinearRegressor` with the saved hyper-parameters; unknown ones are refused."
     missing = [k for k in ('params', 'attributes') if k not in state]
     if missing: raise ModelFileError(f"the LinearRegressor state is missing {', '.join(missing)}")
     params = _decode(state['params'], arrays)
     unknown = sorted(set(params) - set(LinearRegressor().get_params()))
-    if unknown: raise ModelFileError(f"LinearRegressor parameters unknown to this linreg_lab: {', '.join(unknown)}")
-    est = LinearRegressor(**params)
-    attrs = state['attributes']
+    if unknown:
+        raise ModelFileError("LinearRegressor parameters unknown to this linreg_lab: "
+                             + ', '.join(unknown))
+    return LinearRegressor(**params)
+
+# %% ../nbs/08_persistence.ipynb #c51a04b9
+def _restore_attributes(est:LinearRegressor, attrs:dict, arrays:dict)->LinearRegressor:
+    "`est` with its fitted attributes (coef_, intercept_, ...) from the file, checked."
     bad = [k for k in attrs if not _ATTR.match(k)]
     if bad: raise ModelFileError(f"invalid attribute names in the model file: {bad}")
     missing = [k for k in ('coef_', 'intercept_', 'n_features_in_') if k not in attrs]
     if missing: raise ModelFileError(f"the LinearRegressor state is missing {', '.join(missing)}")
     for k, v in attrs.items(): setattr(est, k, _decode(v, arrays))
     if np.shape(est.coef_) != (est.n_features_in_,):
-        raise ModelFileError(f"coef_ has shape {np.shape(est.coef_)} but n_features_in_ is {est.n_features_in_}")
+        raise ModelFileError(f"coef_ has shape {np.shape(est.coef_)} but n_features_in_ is "
+                             f"{est.n_features_in_}")
     return est
 
+# %% ../nbs/08_persistence.ipynb #605bc922
+def _restore(kind:str, state:dict, arrays:dict):
+    "The model of the saved `kind`, rebuilt from its state."
+    if kind not in KINDS:
+        raise ModelFileError(f"unknown model kind {kind!r} (known: {', '.join(KINDS)})")
+    if kind == 'LinearNet':
+        if 'net' not in state: raise ModelFileError("the LinearNet state has no 'net' entry")
+        return _decode(state['net'], arrays)
+    return _restore_attributes(_restore_params(state, arrays), state['attributes'], arrays)
+
+# %% ../nbs/08_persistence.ipynb #aadc1921
+def _decode_scaler(scaler, arrays:dict)->tuple:
+    "(mean, scale) of the saved scaler, or (None, None) if there is none."
+    if scaler is None: return None, None
+    return tuple(_decode(scaler[k], arrays) for k in ('mean', 'scale'))
+
+# %% ../nbs/08_persistence.ipynb #5f142f8d
+def _assemble(meta:dict, contents:dict, path:Path)->SavedModel:
+    "The `SavedModel` that verified metadata describe, with the file's information."
+    model = _restore(meta['kind'], meta['state'], contents)
+    mean, scale = _decode_scaler(meta['scaler'], contents)
+    params, metrics = _decode(meta['params'], contents), _decode(meta['metrics'], contents)
+    info = {k: meta[k] for k in ('format_version', 'library_version', 'created')}
+    return SavedModel(model, meta['feature_names'], meta['target_name'], mean, scale, params,
+                      metrics, {'path': str(path), **info})
+
+# %% ../nbs/08_persistence.ipynb #b6ebede9
+def _model_from(meta:dict, contents:dict, path:Path)->SavedModel:
+    "The `SavedModel` that verified metadata describe; any inconsistency is a `ModelFileError`."
+    try: return _assemble(meta, contents, path)
+    except ModelFileError as e: raise ModelFileError(f"{path}: {e}") from None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
+        why = str(e)[:300] or type(e).__name__
+        raise ModelFileError(f"{path}: inconsistent model file: {why}") from None
+
+# %% ../nbs/08_persistence.ipynb #019cb6c2
 def load(path, # a file written by `save`
-         key=None, # signing key (bytes or key file); None: $LINREG_LAB_KEY_FILE if set, else no signature check
-        )->SavedModel: # the model with its names, scaler, hyper-parameters, metrics and file information
+         key=None, # signing key (bytes or key file); None: $LINREG_LAB_KEY_FILE or no check
+        )->SavedModel: # the model with its names, scaler, parameters, metrics and file information
     "Load and validate a model file; never runs code from it."
     path = Path(path)
     if path.is_dir(): raise IsADirectoryError(f"{path} is a folder, not a model file")
     if not path.is_file(): raise FileNotFoundError(f"no model file at {path}")
     contents = _read(path)
     meta = _meta(path, _verified(path, contents, signing_key(key)))
-    try:
-        model = _restore(meta['kind'], meta['state'], contents)
-        mean = scale = None
-        if meta['scaler'] is not None: mean, scale = (_decode(meta['scaler'][k], contents) for k in ('mean', 'scale'))
-        sm = SavedModel(model, meta['feature_names'], meta['target_name'], mean, scale, _decode(meta['params'], contents), _decode(meta['metrics'], contents),
-                        dict(path=str(path), format_version=meta['format_version'], library_version=meta['library_version'],
-                             created=meta['created']))
-    except ModelFileError as e: raise ModelFileError(f"{path}: {e}") from None
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
-        raise ModelFileError(f"{path}: inconsistent model file: {str(e)[:300] or type(e).__name__}") from None
+    sm = _model_from(meta, contents, path)
     if sm.n_features != meta['n_features']:
-        raise ModelFileError(f"{path}: n_features is {meta['n_features']} but the model has {sm.n_features}")
+        raise ModelFileError(f"{path}: n_features is {meta['n_features']} but the model has "
+                             f"{sm.n_features}")
     return sm
