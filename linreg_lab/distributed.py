@@ -118,7 +118,8 @@ def _array_blocks(da, X, y, sample_weight)->list:
     if any(math.isnan(c) for c in X.chunks[0]):
         raise ValueError("X has unknown chunk sizes: call X.compute_chunk_sizes() first")
     X = X.rechunk({1: -1})
-    cols = [_row_aligned(da, v, name, X) for name, v in (('y', y), ('sample_weight', sample_weight))]
+    cols = [_row_aligned(da, v, name, X)
+            for name, v in (('y', y), ('sample_weight', sample_weight))]
     return list(zip(X.to_delayed().ravel(), *cols))
 
 # %% ../nbs/06a_scale.ipynb #3c6dc3f8
@@ -218,7 +219,7 @@ def _require_group():
 
 # %% ../nbs/06a_scale.ipynb #757f2f42
 def _estimator_from_states(states:list, params:dict)->LinearRegressor:
-    "The fit of all ranks' states; a `ValueError` naming the ranks that failed, or mismatched widths."
+    "The fit of all ranks' states; a `ValueError` naming ranks that failed, or differing widths."
     failed = [r for r, s in enumerate(states) if s is None]
     if failed: raise ValueError(f"rank(s) {failed} could not compute their state (see their error)")
     widths = [stream_of(s).n_features for s in states]
