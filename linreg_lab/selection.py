@@ -40,6 +40,12 @@ def _shrunk_resid(U:np.ndarray, s:np.ndarray, r:np.ndarray, alpha:float)->tuple:
     shrink = s**2 / (s**2 + alpha)
     return r - U @ (shrink * (U.T @ r)), shrink
 
+# %% ../nbs/07a_generalisation.ipynb #4227b87f
+def _intercept_leverage(w:np.ndarray|None, n:int, fit_intercept:bool)->np.ndarray:
+    "Each row's leverage from the intercept alone: w_i / Σw (1/n without weights); 0 without one."
+    sw = np.ones(n) if w is None else np.sqrt(w)
+    return (sw**2 / sw.dot(sw)) if fit_intercept else np.zeros(n)
+
 # %% ../nbs/07a_generalisation.ipynb #26901a19
 def loo_residuals(X, # features (n, d)
                   y, # target (n,)
@@ -50,8 +56,7 @@ def loo_residuals(X, # features (n, d)
     "Exact leave-one-out residuals of ridge for every alpha, from one SVD: e_i / (1 − h_ii)."
     X, y, w, alphas = _check_loo(X, y, alphas, sample_weight)
     U, s, r = _loo_svd(X, y, w, fit_intercept)
-    sw = np.ones(len(y)) if w is None else np.sqrt(w)
-    base = (sw**2 / sw.dot(sw)) if fit_intercept else np.zeros(len(y))   # intercept leverage w_i/Σw
+    base = _intercept_leverage(w, len(y), fit_intercept)
     out = np.empty((len(y), len(alphas)))
     for j, a in enumerate(alphas):
         resid, shrink = _shrunk_resid(U, s, r, a)
@@ -77,6 +82,14 @@ def _gcv_mse(X, y, w, alphas, fit_intercept)->np.ndarray:
         out.append(np.mean((resid / (1 - (fit_intercept + shrink.sum()) / len(y)))**2))
     return np.array(out)
 
+# %% ../nbs/07a_generalisation.ipynb #3815c4df
+@patch
+def _cv_mse(self:RidgeCV, X, y, w, alphas)->np.ndarray:
+    "The cross-validation error of each alpha; with 'loo', squared residuals go to `cv_results_`."
+    if self.scoring == 'gcv': return _gcv_mse(X, y, w, alphas, self.fit_intercept)
+    self.cv_results_ = loo_residuals(X, y, alphas, w, self.fit_intercept)**2   # (n, n_alphas)
+    return self.cv_results_.mean(axis=0)
+
 # %% ../nbs/07a_generalisation.ipynb #d3effcb6
 @patch
 def fit(self:RidgeCV, X, # features (n, d)
@@ -86,10 +99,7 @@ def fit(self:RidgeCV, X, # features (n, d)
     "Score every alpha by leave-one-out (or GCV) error, keep the best, refit at it with `lstsq`."
     check_choice(self.scoring, 'scoring', ('loo', 'gcv'))
     X, y, w, alphas = _check_loo(X, y, self.alphas, sample_weight)
-    if self.scoring == 'loo':
-        self.cv_results_ = loo_residuals(X, y, alphas, w, self.fit_intercept)**2   # (n, n_alphas)
-        self.cv_mse_ = self.cv_results_.mean(axis=0)
-    else: self.cv_mse_ = _gcv_mse(X, y, w, alphas, self.fit_intercept)
+    self.cv_mse_ = self._cv_mse(X, y, w, alphas)
     best = int(np.argmin(self.cv_mse_))
     self.alpha_, self.best_score_ = float(alphas[best]), -float(self.cv_mse_[best])
     fit = lstsq(X, y, alpha=self.alpha_, fit_intercept=self.fit_intercept, sample_weight=w)
