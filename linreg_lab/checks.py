@@ -39,17 +39,21 @@ def _all_finite(a:np.ndarray)->bool:
     if a.ndim < 2: return bool(np.isfinite(a).all())
     return all(np.isfinite(a[b]).all() for b in _row_blocks(*a.shape))
 
+# %% ../nbs/00a_checks.ipynb #dc114bfb
+def _columns_text(bad:np.ndarray, feature_names=None)->str:
+    "' in columns [0, 2] (a, c)': the columns where the 2-D mask `bad` is True, named if possible."
+    cols = np.flatnonzero(bad.any(0)).tolist()
+    named = feature_names is not None and len(feature_names) == bad.shape[1]
+    names = f" ({', '.join(str(feature_names[c]) for c in cols)})" if named else ''
+    return f" in column{'s' if len(cols)>1 else ''} {cols}{names}"
+
+# %% ../nbs/00a_checks.ipynb #ebc919f3
 def _check_finite(a:np.ndarray, name:str, feature_names=None):
     "Raise a `ValueError` saying how many NaN/inf values `a` holds and in which columns."
     if _all_finite(a): return
-    bad = ~np.isfinite(a)
     n_nan, n_inf = int(np.isnan(a).sum()), int(np.isinf(a).sum())
     msg = f"{name} contains {n_nan} NaN and {n_inf} inf value{'s' if n_nan+n_inf>1 else ''}"
-    if a.ndim == 2:
-        cols = np.flatnonzero(bad.any(0)).tolist()
-        named = feature_names is not None and len(feature_names) == a.shape[1]
-        names = f" ({', '.join(str(feature_names[c]) for c in cols)})" if named else ''
-        msg += f" in column{'s' if len(cols)>1 else ''} {cols}{names}"
+    if a.ndim == 2: msg += _columns_text(~np.isfinite(a), feature_names)
     raise ValueError(msg + "; drop or impute them first")
 
 # %% ../nbs/00a_checks.ipynb #10dc56de
@@ -67,23 +71,39 @@ def check_X(X, # features, one row per sample: array-like or tensor of shape (n,
     return X
 
 # %% ../nbs/00a_checks.ipynb #ba4f374c
+def _check_y(y, n:int)->np.ndarray:
+    "The target as a finite float64 vector of `n` values; shape (n, 1) is flattened."
+    y = _as_float(y, 'y')
+    if y.ndim == 2 and y.shape[1] == 1: y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (n_samples,) or (n_samples, 1); got shape {y.shape}")
+    if y.size == 0: raise ValueError("y is empty")
+    if len(y) != n:
+        raise ValueError(f"X and y have different lengths: X has {n} rows, y has {len(y)}")
+    _check_finite(y, 'y')
+    return y
+
+# %% ../nbs/00a_checks.ipynb #777204e1
 def check_Xy(X, # features, shape (n, d)
              y, # target, shape (n,) or (n, 1)
              feature_names=None, # optional column names for error messages
             )->tuple: # (X, y) as float64, X 2-D, y 1-D
     "Validate features and target together; `y` of shape (n, 1) is flattened."
     X = check_X(X, 'X', feature_names)
-    y = _as_float(y, 'y')
-    if y.ndim == 2 and y.shape[1] == 1: y = y[:, 0]
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (n_samples,) or (n_samples, 1); got shape {y.shape}")
-    if y.size == 0: raise ValueError("y is empty")
-    if len(y) != len(X):
-        raise ValueError(f"X and y have different lengths: X has {len(X)} rows, y has {len(y)}")
-    _check_finite(y, 'y')
-    return X, y
+    return X, _check_y(y, len(X))
 
 # %% ../nbs/00a_checks.ipynb #2166daca
+def _check_weight_signs(w:np.ndarray, allow_all_zero:bool)->np.ndarray:
+    "`w`, or a `ValueError` if a weight is negative or (unless allowed) every weight is zero."
+    if (w < 0).any():
+        k = int((w < 0).sum())
+        raise ValueError(f"sample_weight contains {k} negative values; weights must be >= 0")
+    if not allow_all_zero and not (w > 0).any():
+        raise ValueError("sample_weight is all zero: there is nothing to fit "
+                         "(Sample weights must contain at least one non-zero number)")
+    return w
+
+# %% ../nbs/00a_checks.ipynb #6e67c467
 def check_sample_weight(sample_weight, # None, a scalar, or array-like of shape (n,)
                         n:int, # number of rows of X
                         allow_all_zero:bool=False, # a chunk may weigh nothing (partial_fit)
@@ -96,16 +116,11 @@ def check_sample_weight(sample_weight, # None, a scalar, or array-like of shape 
         raise ValueError(f"sample_weight must have shape ({n},), one weight per row of X; "
                          f"got shape {w.shape}")
     _check_finite(w, 'sample_weight')
-    if (w < 0).any():
-        k = int((w < 0).sum())
-        raise ValueError(f"sample_weight contains {k} negative values; weights must be >= 0")
-    if not allow_all_zero and not (w > 0).any():
-        raise ValueError("sample_weight is all zero: there is nothing to fit "
-                         "(Sample weights must contain at least one non-zero number)")
-    return w
+    return _check_weight_signs(w, allow_all_zero)
 
 # %% ../nbs/00a_checks.ipynb #df1d532d
-def _bound(v)->str: return str(v) if isinstance(v, numbers.Integral) else f"{v:g}"  # 4294967295, not 4.3e+09
+# integers in full (4294967295, not 4.3e+09), other numbers short
+def _bound(v)->str: return str(v) if isinstance(v, numbers.Integral) else f"{v:g}"
 
 def _range_text(low, high, low_open:bool, high_open:bool)->str:
     "The allowed range in words: '> 0', '>= 1', 'in (0, 1)', 'in [0, 4294967295]', ''."
@@ -116,6 +131,7 @@ def _range_text(low, high, low_open:bool, high_open:bool)->str:
     if high is not None: return f" {'<' if high_open else '<='} {_bound(high)}"
     return ''
 
+# %% ../nbs/00a_checks.ipynb #2c21ded9
 def _in_range(x, low, high, low_open:bool, high_open:bool)->bool:
     "Whether `x` lies in the range (None: unbounded on that side)."
     above = low is None or (x > low if low_open else x >= low)
@@ -217,6 +233,7 @@ def _column_absmax(X:np.ndarray)->np.ndarray:
     for b in _row_blocks(*X.shape): np.maximum(m, np.abs(X[b]).max(0), out=m)
     return m
 
+# %% ../nbs/00a_checks.ipynb #a1e45275
 def _block_moments(Z:np.ndarray, w:np.ndarray, centre:bool)->tuple:
     "(weight, mean, weighted sum of squares about it) of one block; the mean in two passes."
     W = float(w.sum())
@@ -249,7 +266,7 @@ def column_scales(X:np.ndarray, # (n, d) finite float64 (checked by `check_X`)
     "Weighted column means and RMS scales, free of over- and underflow; constant columns flagged."
     w = _normalised_weights(sample_weight, len(X))
     absmax = _column_absmax(X)
-    e = np.frexp(absmax)[1].astype(np.int64)          # as pow2_exponent(X, axis=0), without a copy of |X|
+    e = np.frexp(absmax)[1].astype(np.int64)   # pow2_exponent(X, axis=0), with no copy of |X|
     mean, ms = _weighted_moments(X, w, e, fit_intercept)
     rms, n = np.sqrt(ms), int((w > 0).sum())
     constant = rms <= n * np.finfo(np.float64).eps * np.ldexp(absmax, -e)
@@ -258,8 +275,8 @@ def column_scales(X:np.ndarray, # (n, d) finite float64 (checked by `check_X`)
 
 # %% ../nbs/00a_checks.ipynb #93d56fe9
 def check_representable(values, # the result in the user's units, e.g. the coefficients
-                        scaled, # the same result in the scaled units (data of size ~1) it was computed in
-                        what:str='the least-squares coefficients', # the result's name, for the message
+                        scaled, # the same result in the scaled units it was computed in
+                        what:str='the least-squares coefficients', # its name, for the message
                        ):
     "`values`, or a `ValueError` if any overflowed, or a significant one underflowed."
     v, s = np.asarray(values, dtype=np.float64), np.asarray(scaled, dtype=np.float64)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math, os, socket, subprocess, sys, time
 import numpy as np
 import torch
+from fastcore.basics import patch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from .checks import check_Xy, check_int
@@ -40,6 +41,7 @@ def stream_of(state:dict, # a `block_state`
     "The `StreamingLstsq` a block state describes."
     return StreamingLstsq.from_state({k: v for k, v in state.items() if k != 'sum_log_weights'})
 
+# %% ../nbs/06a_scale.ipynb #cb70f2f3
 def merge_pair(a:dict, # one block's state
                b:dict, # another's
               )->dict: # the state of both blocks' rows together
@@ -47,6 +49,7 @@ def merge_pair(a:dict, # one block's state
     slw = a['sum_log_weights'] + b['sum_log_weights']
     return {**stream_of(a).merge(stream_of(b)).state(), 'sum_log_weights': slw}
 
+# %% ../nbs/06a_scale.ipynb #121c95bf
 def tree_reduce(items:list, # states, or dask delayed states
                 pair=merge_pair, # combines two items into one
                ):
@@ -98,20 +101,25 @@ def require_dask()->tuple:
     return dask, dask.array, dask.dataframe
 
 # %% ../nbs/06a_scale.ipynb #c769e79f
+def _row_aligned(da, v, name:str, X)->list:
+    "Delayed blocks of the vector `v` on X's row chunks; a None per block when `v` is None."
+    if v is None: return [None] * X.numblocks[0]
+    v = da.asarray(v).reshape(-1)
+    if v.shape != (X.shape[0],):
+        raise ValueError(f"{name} must have shape ({X.shape[0]},), one value per row of X; "
+                         f"got {v.shape}")
+    return list(v.rechunk((X.chunks[0],)).to_delayed().ravel())
+
+# %% ../nbs/06a_scale.ipynb #8974db40
 def _array_blocks(da, X, y, sample_weight)->list:
     "Delayed (X, y, w) blocks of dask arrays split by rows only."
     if X.ndim != 2: raise ValueError(f"X must be a 2-D dask array (n, d); got shape {X.shape}")
     if y is None: raise ValueError("y is required with a dask array X (target= is for DataFrames)")
     if any(math.isnan(c) for c in X.chunks[0]):
         raise ValueError("X has unknown chunk sizes: call X.compute_chunk_sizes() first")
-    X, cols = X.rechunk({1: -1}), []
-    for name, v in (('y', y), ('sample_weight', sample_weight)):
-        v = None if v is None else da.asarray(v).reshape(-1)
-        if v is not None and v.shape != (X.shape[0],):
-            raise ValueError(f"{name} must have shape ({X.shape[0]},), one value per row of X; "
-                             f"got {v.shape}")
-        v = [None] * X.numblocks[0] if v is None else v.rechunk((X.chunks[0],)).to_delayed().ravel()
-        cols.append(v)
+    X = X.rechunk({1: -1})
+    cols = [_row_aligned(da, v, name, X)
+            for name, v in (('y', y), ('sample_weight', sample_weight))]
     return list(zip(X.to_delayed().ravel(), *cols))
 
 # %% ../nbs/06a_scale.ipynb #3c6dc3f8
@@ -128,6 +136,15 @@ def _frame_blocks(X, target, sample_weight)->tuple:
     w = lambda p: None if sample_weight is None else p[sample_weight]
     return [(p[names], p[target], w(p)) for p in X.to_delayed()], names
 
+# %% ../nbs/06a_scale.ipynb #a294efe8
+def _dask_blocks(da, dd, X, y, sample_weight, target)->tuple:
+    "(delayed (X, y, w) blocks, feature names or None) of a dask array or DataFrame."
+    if isinstance(X, dd.DataFrame): return _frame_blocks(X, target, sample_weight)
+    if isinstance(X, da.Array) and target is None:
+        return _array_blocks(da, X, y, sample_weight), None
+    raise TypeError(f"X must be a dask array (with y) or a dask DataFrame (with target=); "
+                    f"got {type(X).__name__}")
+
 # %% ../nbs/06a_scale.ipynb #75bc39fa
 def fit_dask(X, # dask array (n, d) chunked by rows, or a dask DataFrame holding the target
              y=None, # dask array (n,), with a dask array X
@@ -138,11 +155,7 @@ def fit_dask(X, # dask array (n, d) chunked by rows, or a dask DataFrame holding
     "Exact least squares on dask: a state per block on the workers, a merge tree, the solve here."
     dask, da, dd = require_dask()
     fi = check_exact_params(params).get('fit_intercept', True)
-    if isinstance(X, dd.DataFrame): blocks, names = _frame_blocks(X, target, sample_weight)
-    elif isinstance(X, da.Array) and target is None:
-        blocks, names = _array_blocks(da, X, y, sample_weight), None
-    else: raise TypeError(f"X must be a dask array (with y) or a dask DataFrame (with target=); "
-                          f"got {type(X).__name__}")
+    blocks, names = _dask_blocks(da, dd, X, y, sample_weight, target)
     state_of = dask.delayed(block_state)
     states = [state_of(*b, fit_intercept=fi, where=f'block {i}') for i, b in enumerate(blocks)]
     state = tree_reduce(states, dask.delayed(merge_pair)).compute()
@@ -158,6 +171,7 @@ def _pack(state:dict)->np.ndarray:
         out += [np.array([kind, a.ndim, *a.shape], dtype=np.float64), a.astype(np.float64).ravel()]
     return np.concatenate(out)
 
+# %% ../nbs/06a_scale.ipynb #b3abb641
 def _unpack(v:np.ndarray, keys:list)->dict:
     "The state `_pack` wrote, given its keys."
     out, i = {}, 0
@@ -168,13 +182,18 @@ def _unpack(v:np.ndarray, keys:list)->dict:
         out[k] = a.astype((bool, np.int64, np.float64)[kind]) if nd else (bool, int, float)[kind](a)
     return out
 
+# %% ../nbs/06a_scale.ipynb #164b307a
+def _device(group)->torch.device:
+    "Where `group`'s collectives run: the current CUDA device with nccl, else the CPU."
+    nccl = dist.get_backend(group) == 'nccl'
+    return torch.device('cuda', torch.cuda.current_device()) if nccl else torch.device('cpu')
+
 # %% ../nbs/06a_scale.ipynb #eec046ef
 def gather_states(state:dict|None, # this rank's state; None if it failed (all fail, none hangs)
                   group=None, # a torch.distributed process group; None = the default group
                  )->list: # every rank's state in rank order (None for a rank that failed)
     "All ranks' states on every rank: two `all_gather`s of float64 tensors (lengths, vectors)."
-    nccl = dist.get_backend(group) == 'nccl'
-    dev = torch.device('cuda', torch.cuda.current_device()) if nccl else torch.device('cpu')
+    dev = _device(group)
     v = torch.from_numpy(_pack(state) if state is not None else np.zeros(0)).to(dev)
     P, keys = dist.get_world_size(group), sorted(state or {})
     sizes = [torch.zeros(1, dtype=torch.int64, device=dev) for _ in range(P)]
@@ -190,6 +209,24 @@ def _numpy(a): # a tensor, array-like or None
     "A torch tensor as a numpy array (other inputs unchanged)."
     return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a
 
+# %% ../nbs/06a_scale.ipynb #146b6f32
+def _require_group():
+    "Nothing, or a `RuntimeError` if no torch.distributed process group is initialised."
+    if dist.is_available() and dist.is_initialized(): return
+    raise RuntimeError("fit_torch runs on every rank of a process group: call "
+                       "torch.distributed.init_process_group "
+                       "first (under torchrun: linreg_lab.distributed.init_from_env())")
+
+# %% ../nbs/06a_scale.ipynb #757f2f42
+def _estimator_from_states(states:list, params:dict)->LinearRegressor:
+    "The fit of all ranks' states; a `ValueError` naming ranks that failed, or differing widths."
+    failed = [r for r, s in enumerate(states) if s is None]
+    if failed: raise ValueError(f"rank(s) {failed} could not compute their state (see their error)")
+    widths = [stream_of(s).n_features for s in states]
+    if len(set(widths)) > 1: raise ValueError(f"the shards have different column counts {widths}")
+    return estimator_from_state(tree_reduce(states), **params)
+
+# %% ../nbs/06a_scale.ipynb #906a11b5
 def fit_torch(X_shard, # this rank's rows of the features, (k, d): array or tensor; k may be 0
               y_shard, # this rank's targets, (k,)
               sample_weight=None, # (k,) non-negative weights; None = ones
@@ -197,21 +234,14 @@ def fit_torch(X_shard, # this rank's rows of the features, (k, d): array or tens
               **params, # LinearRegressor parameters (closed-form solvers)
              )->LinearRegressor: # the same fitted model on every rank
     "Exact least squares over the ranks of a torch.distributed group; call it on every rank."
-    if not (dist.is_available() and dist.is_initialized()): raise RuntimeError(
-        "fit_torch runs on every rank of a process group: call "
-        "torch.distributed.init_process_group "
-        "first (under torchrun: linreg_lab.distributed.init_from_env())")
+    _require_group()
     fi, rank = check_exact_params(params).get('fit_intercept', True), dist.get_rank(group)
     err = state = None
     try: state = block_state(*map(_numpy, (X_shard, y_shard, sample_weight)), fi, f'rank {rank}')
     except ValueError as e: err = e
     states = gather_states(state, group)
     if err is not None: raise err
-    failed = [r for r, s in enumerate(states) if s is None]
-    if failed: raise ValueError(f"rank(s) {failed} could not compute their state (see their error)")
-    widths = [stream_of(s).n_features for s in states]
-    if len(set(widths)) > 1: raise ValueError(f"the shards have different column counts {widths}")
-    return estimator_from_state(tree_reduce(states), **params)
+    return _estimator_from_states(states, params)
 
 # %% ../nbs/06a_scale.ipynb #0302670c
 def init_from_env(backend:str|None=None, # 'gloo' or 'nccl'; None: nccl when CUDA is available
@@ -231,24 +261,35 @@ def _free_port()->int:
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
+# %% ../nbs/06a_scale.ipynb #95e1eed7
+def _rank_env(world_size:int)->dict:
+    "The environment torchrun gives every process (all but RANK, LOCAL_RANK), on 127.0.0.1."
+    env = {**os.environ, 'MASTER_ADDR': '127.0.0.1', 'MASTER_PORT': str(_free_port()),
+           'WORLD_SIZE': str(world_size), 'OMP_NUM_THREADS': '1'}
+    if sys.platform == 'linux': env.setdefault('GLOO_SOCKET_IFNAME', 'lo')
+    return env
+
+# %% ../nbs/06a_scale.ipynb #178a7995
+def _outputs(procs:list, timeout:float)->list:
+    "Each process's (stdout, stderr), or a `TimeoutError` once all are killed after `timeout` s."
+    end = time.monotonic() + timeout
+    try: return [p.communicate(timeout=max(1, end - time.monotonic())) for p in procs]
+    except subprocess.TimeoutExpired:
+        for p in procs: p.kill(); p.wait()
+        raise TimeoutError(f"the {len(procs)} ranks did not finish within {timeout} s") from None
+
+# %% ../nbs/06a_scale.ipynb #f9d545c5
 def run_ranks(code:str, # Python source each process runs (it calls init_from_env())
               world_size:int=2, # number of processes
               timeout:float=120, # seconds before every process is killed
              )->list: # each rank's stdout
     "Run `code` in `world_size` local processes wired as torchrun would, on 127.0.0.1."
     world_size = check_int(world_size, 'world_size', low=1)
-    env = {**os.environ, 'MASTER_ADDR': '127.0.0.1', 'MASTER_PORT': str(_free_port()),
-           'WORLD_SIZE': str(world_size), 'OMP_NUM_THREADS': '1'}
-    if sys.platform == 'linux': env.setdefault('GLOO_SOCKET_IFNAME', 'lo')
-    pipe = subprocess.PIPE
+    env, pipe = _rank_env(world_size), subprocess.PIPE
     procs = [subprocess.Popen([sys.executable, '-c', code], text=True, stdout=pipe, stderr=pipe,
                               env={**env, 'RANK': str(r), 'LOCAL_RANK': str(r)})
              for r in range(world_size)]
-    end = time.monotonic() + timeout
-    try: outs = [p.communicate(timeout=max(1, end - time.monotonic())) for p in procs]
-    except subprocess.TimeoutExpired:
-        for p in procs: p.kill(); p.wait()
-        raise TimeoutError(f"the {world_size} ranks did not finish within {timeout} s") from None
+    outs = _outputs(procs, timeout)
     failed = [f"rank {r} exited with {p.returncode}:\n{err[-3000:]}"
               for r, (p, (_, err)) in enumerate(zip(procs, outs)) if p.returncode]
     if failed: raise RuntimeError('\n'.join(failed))
@@ -267,14 +308,44 @@ class ShardedBatches(torch.utils.data.Sampler):
         self.rank, self.world_size = rank, world_size
     def set_epoch(self, epoch:int): self.epoch = epoch
     def __len__(self): return math.ceil(self.n / self.batch_size)
-    def __iter__(self):
-        for b in epoch_batches(self.n, self.batch_size, self.seed, self.epoch):
-            yield np.array_split(b, self.world_size)[self.rank]
-    def global_sizes(self)->list:
-        "The sizes of the global batches, in order (every rank knows them)."
-        return [min(self.batch_size, self.n - i) for i in range(0, self.n, self.batch_size)]
+
+# %% ../nbs/06a_scale.ipynb #39c7ac92
+@patch
+def __iter__(self:ShardedBatches):
+    "This rank's near-equal part of each global batch of the epoch, in order."
+    for b in epoch_batches(self.n, self.batch_size, self.seed, self.epoch):
+        yield np.array_split(b, self.world_size)[self.rank]
+
+# %% ../nbs/06a_scale.ipynb #3f853fe0
+@patch
+def global_sizes(self:ShardedBatches)->list:
+    "The sizes of the global batches, in order (every rank knows them)."
+    return [min(self.batch_size, self.n - i) for i in range(0, self.n, self.batch_size)]
 
 # %% ../nbs/06a_scale.ipynb #20eb7534
+def _ddp_step(ddp, opt, Xb, yb, scale:float)->torch.Tensor:
+    "One SGD step on this rank's part of a global batch; its summed squared error, detached."
+    sq = (ddp(Xb) - yb).pow(2).sum()
+    opt.zero_grad(set_to_none=True)
+    (sq * scale).backward()          # DDP divides the sum over ranks by P: Σ / B
+    opt.step()
+    return sq.detach()
+
+# %% ../nbs/06a_scale.ipynb #9bcbff38
+def _ddp_epochs(ddp, Xt, yt, epochs, lr, sampler, group)->list:
+    "The SGD epochs of `train_ddp`; returns the per-epoch mean loss over every rank's rows."
+    opt, losses, P = torch.optim.SGD(ddp.parameters(), lr=lr), [], sampler.world_size
+    for epoch in range(epochs):
+        sampler.set_epoch(epoch)
+        total = torch.zeros((), dtype=torch.float64, device=Xt.device)
+        for idx, k in zip(sampler, sampler.global_sizes()):
+            idx = torch.from_numpy(idx).to(Xt.device)
+            total += _ddp_step(ddp, opt, Xt[idx], yt[idx], P / k)
+        dist.all_reduce(total, group=group)
+        losses.append(total.item() / len(Xt))
+    return losses
+
+# %% ../nbs/06a_scale.ipynb #8725490b
 def train_ddp(X, # the whole training set's features (n, d) on every rank; each rank reads its rows
               y, # targets (n,)
               epochs:int=10, # passes over the data
@@ -287,28 +358,10 @@ def train_ddp(X, # the whole training set's features (n, d) on every rank; each 
     "Mini-batch SGD across the ranks of a process group with DDP, each step on a global batch."
     rank, P, dt = dist.get_rank(group), dist.get_world_size(group), get_dtype(dtype)
     X, y = check_Xy(X, y)
-    nccl = dist.get_backend(group) == 'nccl'
-    dev = torch.device('cuda', torch.cuda.current_device()) if nccl else torch.device('cpu')
+    dev = _device(group)
     Xt, yt = torch.as_tensor(X, dtype=dt, device=dev), torch.as_tensor(y, dtype=dt, device=dev)
     model = LinearNet(X.shape[1], seed=seed).to(device=dev, dtype=dt)
-    ddp = DistributedDataParallel(model, device_ids=[dev.index] if nccl else None,
+    ddp = DistributedDataParallel(model, device_ids=[dev.index] if dev.type == 'cuda' else None,
                                   process_group=group)
     sampler = ShardedBatches(len(X), batch_size, rank, P, seed)
     return model, _ddp_epochs(ddp, Xt, yt, epochs, lr, sampler, group)
-
-def _ddp_epochs(ddp, Xt, yt, epochs, lr, sampler, group)->list:
-    "The SGD epochs of `train_ddp`; returns the per-epoch mean loss over every rank's rows."
-    opt, losses, P = torch.optim.SGD(ddp.parameters(), lr=lr), [], sampler.world_size
-    for epoch in range(epochs):
-        sampler.set_epoch(epoch)
-        total = torch.zeros((), dtype=torch.float64, device=Xt.device)
-        for idx, k in zip(sampler, sampler.global_sizes()):
-            idx = torch.from_numpy(idx).to(Xt.device)
-            sq = (ddp(Xt[idx]) - yt[idx]).pow(2).sum()
-            opt.zero_grad(set_to_none=True)
-            (sq * (P / k)).backward()          # DDP divides the sum over ranks by P: Σ / B
-            opt.step()
-            total += sq.detach()
-        dist.all_reduce(total, group=group)
-        losses.append(total.item() / len(Xt))
-    return losses

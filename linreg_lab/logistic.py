@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import torch
+from fastcore.basics import patch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.utils.validation import check_is_fitted
@@ -19,10 +20,12 @@ __all__ = ['PURCHASE_FEATURES', 'PURCHASE_COEF', 'PURCHASE_INTERCEPT', 'CV_SCORI
            'logit_loss', 'logistic_loss', 'logistic_grad', 'check_logistic_grad', 'LinearClassifier', 'cv_metrics']
 
 # %% ../nbs/07b_purchase.ipynb #308aeefc
-PURCHASE_FEATURES = ['views', 'clicks', 'cart_adds', 'past_purchases', 'minutes_on_page', 'days_since_visit']
+PURCHASE_FEATURES = ['views', 'clicks', 'cart_adds', 'past_purchases', 'minutes_on_page',
+                     'days_since_visit']
 PURCHASE_COEF = np.array([0.05, 0.15, 0.6, 0.5, 0.15, -0.08])  # log-odds per unit of each feature
 PURCHASE_INTERCEPT = -3.0
 
+# %% ../nbs/07b_purchase.ipynb #df4cfbe3
 def sigmoid(z): # numpy array or torch tensor of log-odds
     "The logistic function $1/(1+e^{-z})$, without overflow for any $z$."
     if isinstance(z, torch.Tensor): return torch.sigmoid(z)
@@ -31,32 +34,39 @@ def sigmoid(z): # numpy array or torch tensor of log-odds
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 # %% ../nbs/07b_purchase.ipynb #ec8df0ac
-def purchase_data(n:int=5000, # number of users
-                  seed:int=0, # seed of the generator: same seed, same data
-                 )->Dataset: # X (n, 6) behaviour features, y in {0, 1}; `coef`/`intercept` hold the logistic truth
-    "Synthetic retail users and whether each one buys, drawn from a known logistic model."
-    if int(n) != n or n < 2: raise ValueError(f'n must be an integer >= 2, got {n!r}')
-    rng = np.random.default_rng(seed)
+def _purchase_features(rng:np.random.Generator, n:int)->np.ndarray:
+    "(n, 6) correlated behaviour features: clicks drawn from views, cart adds from clicks."
     views = rng.poisson(rng.gamma(2.0, 4.0, n))    # heavy-tailed activity
     clicks = rng.binomial(views, 0.25)             # a quarter of the views are clicks on a product
     cart_adds = rng.binomial(clicks, 0.2)
     past = rng.poisson(0.7, n)
     minutes = rng.lognormal(1.0, 0.6, n)
     days = rng.exponential(10.0, n)
-    X = np.column_stack([views, clicks, cart_adds, past, minutes, days]).astype(np.float64)
+    return np.column_stack([views, clicks, cart_adds, past, minutes, days]).astype(np.float64)
+
+# %% ../nbs/07b_purchase.ipynb #8f8aee85
+def purchase_data(n:int=5000, # number of users
+                  seed:int=0, # seed of the generator: same seed, same data
+                 )->Dataset: # X (n, 6), y in {0, 1}; `coef`, `intercept`: the logistic truth
+    "Synthetic retail users and whether each one buys, drawn from a known logistic model."
+    if int(n) != n or n < 2: raise ValueError(f'n must be an integer >= 2, got {n!r}')
+    rng = np.random.default_rng(seed)
+    X = _purchase_features(rng, n)
     p = sigmoid(X @ PURCHASE_COEF + PURCHASE_INTERCEPT)
     y = (rng.random(n) < p).astype(np.float64)
     return Dataset(X, y, list(PURCHASE_FEATURES), 'purchased', coef=PURCHASE_COEF.copy(),
                    intercept=PURCHASE_INTERCEPT, noise_std=None,
-                   description=f'synthetic retail users (n={n}, seed={seed}); y ~ Bernoulli(sigmoid(X @ coef + intercept))')
+                   description=f'synthetic retail users (n={n}, seed={seed}); '
+                               'y ~ Bernoulli(sigmoid(X @ coef + intercept))')
 
 # %% ../nbs/07b_purchase.ipynb #bff7b3ee
 def softplus(z): # numpy array or torch tensor
-    r"$\log(1 + e^z)$ computed as $\max(z, 0) + \mathrm{log1p}(e^{-|z|})$: no overflow, full precision."
+    r"$\log(1 + e^z)$ as $\max(z, 0) + \mathrm{log1p}(e^{-|z|})$: no overflow, full precision."
     if isinstance(z, torch.Tensor): return torch.clamp(z, min=0) + torch.log1p(torch.exp(-z.abs()))
     z = np.asarray(z, dtype=np.float64)
     return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
 
+# %% ../nbs/07b_purchase.ipynb #509ccd7c
 def logit_loss(z, # log-odds (model outputs), shape (m,); numpy or torch
                y, # labels in {0, 1}, shape (m,)
               ): # mean of softplus(z) - y z, a scalar of z's type
@@ -66,6 +76,7 @@ def logit_loss(z, # log-odds (model outputs), shape (m,); numpy or torch
 # %% ../nbs/07b_purchase.ipynb #96c47968
 def _linear(X, w, b): return X @ w if b is None else X @ w + b
 
+# %% ../nbs/07b_purchase.ipynb #1a4d257e
 def logistic_loss(X, # features (m, d), numpy or torch
                   y, # labels in {0, 1}, shape (m,)
                   w, # weights (d,)
@@ -73,10 +84,11 @@ def logistic_loss(X, # features (m, d), numpy or torch
                   l2:float=0.0, # L2 penalty on w (not on b)
                  ): # (1/m) sum [softplus(z) - y z] + (l2/2)||w||^2
     "Logistic loss of the linear model `X @ w + b`; the intercept is not penalised."
-    X, y, w, b = prepare_inputs(X, y, w, b, l2)   # the shape and dtype checks of `gradients.mse_loss`
+    X, y, w, b = prepare_inputs(X, y, w, b, l2)   # the checks of `gradients.mse_loss`
     loss = logit_loss(_linear(X, w, b), y)
     return loss + 0.5 * l2 * (w @ w) if l2 else loss
 
+# %% ../nbs/07b_purchase.ipynb #24589dcf
 def logistic_grad(X, y, w, b=None, l2:float=0.0): # same arguments as `logistic_loss`
     "Hand-written gradient of `logistic_loss`: `(grad_w, grad_b)`, `grad_b` None when `b` is None."
     X, y, w, b = prepare_inputs(X, y, w, b, l2)
@@ -92,62 +104,95 @@ def check_logistic_grad(X, # features (m, d)
                         l2:float=0.0, # L2 penalty
                         grad_fn=None, # the gradient under test; default `logistic_grad`
                        )->dict: # relative errors: dict(autograd=, numerical=)
-    "Relative error of a hand-written logistic gradient against autograd (float64) and central finite differences."
+    "Relative errors of a hand-written logistic gradient: against autograd and finite differences."
     X, y = check_Xy(X, y)
     w = np.asarray(w, dtype=np.float64)
     hand = (grad_fn or logistic_grad)(X, y, w, b, l2)
+    num = numerical_grad(X, y, w, b, l2, h=1e-5, loss=logistic_loss)
     return dict(autograd=rel_error(hand, autograd_grad(X, y, w, b, l2, loss=logistic_loss)),
-                numerical=rel_error(hand, numerical_grad(X, y, w, b, l2, h=1e-5, loss=logistic_loss)))
+                numerical=rel_error(hand, num))
 
 # %% ../nbs/07b_purchase.ipynb #f6db926c
 def _half_squared(pred, y): return 0.5 * (pred - y).square().mean()
 _LOSSES = {'logistic': logit_loss, 'squared': _half_squared}
 
+# %% ../nbs/07b_purchase.ipynb #fb977a8e
 class LinearClassifier(ClassifierMixin, BaseEstimator):
-    "Linear model for a 0/1 target trained with `training.train_epoch`: logistic regression or the linear probability model."
-    def __init__(self, loss:str='logistic', # 'logistic' or 'squared' (least squares on 0/1: the article's approach)
+    "Linear model for a 0/1 target trained with `training.train_epoch`: logistic or least squares."
+    def __init__(self, loss:str='logistic', # 'logistic', or 'squared': least squares (the LPM)
                  lr:float=0.1, epochs:int=30, batch_size:int=64, # SGD settings
                  seed:int=0, # seeds the initial weights and the mini-batch order
                  threshold:float=0.5, # predict 1 when the probability is >= threshold
                 ):
-        self.loss, self.lr, self.epochs, self.batch_size, self.seed, self.threshold = loss, lr, epochs, batch_size, seed, threshold
+        self.loss, self.lr, self.epochs, self.batch_size = loss, lr, epochs, batch_size
+        self.seed, self.threshold = seed, threshold
 
-    def fit(self, X, y):
-        "Train on `X` (m, d) and labels `y` in {0, 1}; sets `coef_`, `intercept_`, `losses_` (per epoch)."
-        if self.loss not in _LOSSES: raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {self.loss!r}")
-        X, y = check_Xy(X, y)
-        bad = np.setdiff1d(np.unique(y), [0.0, 1.0])
-        if bad.size: raise ValueError(f'y must hold 0/1 labels; found other values such as {bad[:3].tolist()}')
-        net = LinearNet(X.shape[1], seed=self.seed).double()
-        opt = torch.optim.SGD(net.parameters(), lr=self.lr)
-        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-        self.losses_ = []
-        for epoch in range(self.epochs):
-            loss = train_epoch(net, Xt, yt, opt, batch_size=self.batch_size, seed=self.seed, epoch=epoch, loss_fn=_LOSSES[self.loss])
-            if not np.isfinite(loss): raise FloatingPointError(f'training diverged at epoch {epoch} with lr={self.lr}: lower the learning rate')
-            self.losses_.append(loss)
-        self.coef_ = net.linear.weight.detach().numpy().ravel().copy()
-        self.intercept_ = float(net.linear.bias.detach())
-        self.classes_, self.n_features_in_ = np.array([0, 1]), X.shape[1]
-        return self
+# %% ../nbs/07b_purchase.ipynb #d712f490
+def _check_labels(y:np.ndarray)->np.ndarray:
+    "`y` itself, or a `ValueError` if it holds values other than 0 and 1."
+    bad = np.setdiff1d(np.unique(y), [0.0, 1.0])
+    if bad.size:
+        raise ValueError(f'y must hold 0/1 labels; found other values such as {bad[:3].tolist()}')
+    return y
 
-    def decision_function(self, X):
-        "Raw model output: log-odds for 'logistic', the least-squares value for 'squared'."
-        check_is_fitted(self, 'coef_')
-        X = check_X(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f'X has {X.shape[1]} features, the model was trained on {self.n_features_in_}')
-        return X @ self.coef_ + self.intercept_
+# %% ../nbs/07b_purchase.ipynb #b8e36558
+@patch
+def _sgd(self:LinearClassifier, net, X:np.ndarray, y:np.ndarray):
+    "Train `net` for `epochs` passes of `train_epoch`; the loss of each epoch goes to `losses_`."
+    opt = torch.optim.SGD(net.parameters(), lr=self.lr)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    self.losses_ = []
+    for epoch in range(self.epochs):
+        loss = train_epoch(net, Xt, yt, opt, batch_size=self.batch_size, seed=self.seed,
+                           epoch=epoch, loss_fn=_LOSSES[self.loss])
+        if not np.isfinite(loss): raise FloatingPointError(
+            f'training diverged at epoch {epoch} with lr={self.lr}: lower the learning rate')
+        self.losses_.append(loss)
 
-    def predict_proba(self, X):
-        "Columns P(0), P(1); the 'squared' model's values are clipped to [0, 1] (`decision_function` gives the raw ones)."
-        s = self.decision_function(X)
-        p = sigmoid(s) if self.loss == 'logistic' else np.clip(s, 0.0, 1.0)
-        return np.column_stack([1 - p, p])
+# %% ../nbs/07b_purchase.ipynb #74e46bef
+@patch
+def fit(self:LinearClassifier, X, # features (m, d)
+        y, # labels in {0, 1}, shape (m,)
+       ): # self, fitted
+    "Train on `X` and 0/1 labels `y`; sets `coef_`, `intercept_` and `losses_` (one per epoch)."
+    if self.loss not in _LOSSES:
+        raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {self.loss!r}")
+    X, y = check_Xy(X, y)
+    y = _check_labels(y)
+    net = LinearNet(X.shape[1], seed=self.seed).double()
+    self._sgd(net, X, y)
+    self.coef_ = net.linear.weight.detach().numpy().ravel().copy()
+    self.intercept_ = float(net.linear.bias.detach())
+    self.classes_, self.n_features_in_ = np.array([0, 1]), X.shape[1]
+    return self
 
-    def predict(self, X):
-        "0/1 decisions: 1 where the probability is at least `threshold`."
-        return (self.predict_proba(X)[:, 1] >= self.threshold).astype(int)
+# %% ../nbs/07b_purchase.ipynb #55424af8
+@patch
+def decision_function(self:LinearClassifier, X, # features (m, d), the columns seen in fit
+                     )->np.ndarray: # (m,) raw scores
+    "Raw model output: log-odds for 'logistic', the least-squares value for 'squared'."
+    check_is_fitted(self, 'coef_')
+    X = check_X(X)
+    if X.shape[1] != self.n_features_in_:
+        raise ValueError(f'X has {X.shape[1]} features, '
+                         f'the model was trained on {self.n_features_in_}')
+    return X @ self.coef_ + self.intercept_
+
+# %% ../nbs/07b_purchase.ipynb #07da5047
+@patch
+def predict_proba(self:LinearClassifier, X, # features (m, d)
+                 )->np.ndarray: # (m, 2): P(0), P(1)
+    "Columns P(0), P(1); the 'squared' model's values clipped to [0, 1] (`decision_function`: raw)."
+    s = self.decision_function(X)
+    p = sigmoid(s) if self.loss == 'logistic' else np.clip(s, 0.0, 1.0)
+    return np.column_stack([1 - p, p])
+
+# %% ../nbs/07b_purchase.ipynb #66f1974f
+@patch
+def predict(self:LinearClassifier, X, # features (m, d)
+           )->np.ndarray: # (m,) 0/1 decisions
+    "0/1 decisions: 1 where the probability is at least `threshold`."
+    return (self.predict_proba(X)[:, 1] >= self.threshold).astype(int)
 
 # %% ../nbs/07b_purchase.ipynb #3e00195c
 CV_SCORING = ('accuracy', 'precision', 'recall', 'roc_auc')

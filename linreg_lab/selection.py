@@ -8,20 +8,43 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from fastcore.basics import patch
 from sklearn.utils.validation import check_is_fitted
-from .checks import check_X, check_Xy, check_number, check_choice, check_sample_weight, column_scales
+from .checks import (check_X, check_Xy, check_number, check_choice, check_sample_weight,
+                               column_scales)
 from .solvers import lstsq
 
 # %% auto #0
 __all__ = ['loo_residuals', 'RidgeCV']
 
+# %% ../nbs/07a_generalisation.ipynb #984c2481
+def _check_loo(X, y, alphas, sample_weight)->tuple:
+    "Validated (X, y, weights, alphas) for the leave-one-out functions."
+    X, y = check_Xy(X, y)
+    alphas = np.atleast_1d(np.asarray(alphas, dtype=object))
+    if alphas.ndim != 1 or len(alphas) == 0:
+        raise ValueError("alphas must be a non-empty list of penalties > 0")
+    alphas = np.array([check_number(a, 'each of alphas', low=0, low_open=True) for a in alphas])
+    return X, y, check_sample_weight(sample_weight, len(y)), alphas
+
 # %% ../nbs/07a_generalisation.ipynb #9fe5964b
 def _loo_svd(X:np.ndarray, y:np.ndarray, w:np.ndarray|None, fit_intercept:bool)->tuple:
-    "(U, s, r): the thin SVD of the (weighted) centred design and the centred target, scaled by √w."
+    "(U, s, r): thin SVD of the (weighted) centred design, and the centred target; rows times √w."
     cs = column_scales(X, w, fit_intercept)
     sw = np.ones(len(y)) if w is None else np.sqrt(w)
     y_mean = float(np.average(y, weights=w)) if fit_intercept else 0.0
     U, s, _ = np.linalg.svd((X - cs.mean) * sw[:, None], full_matrices=False)
     return U, s, (y - y_mean) * sw
+
+# %% ../nbs/07a_generalisation.ipynb #a9d9f26b
+def _shrunk_resid(U:np.ndarray, s:np.ndarray, r:np.ndarray, alpha:float)->tuple:
+    "(residuals, shrink factors s²/(s²+α)) of the ridge fit at `alpha`, from the SVD of the design."
+    shrink = s**2 / (s**2 + alpha)
+    return r - U @ (shrink * (U.T @ r)), shrink
+
+# %% ../nbs/07a_generalisation.ipynb #4227b87f
+def _intercept_leverage(w:np.ndarray|None, n:int, fit_intercept:bool)->np.ndarray:
+    "Each row's leverage from the intercept alone: w_i / Σw (1/n without weights); 0 without one."
+    sw = np.ones(n) if w is None else np.sqrt(w)
+    return (sw**2 / sw.dot(sw)) if fit_intercept else np.zeros(n)
 
 # %% ../nbs/07a_generalisation.ipynb #26901a19
 def loo_residuals(X, # features (n, d)
@@ -29,27 +52,16 @@ def loo_residuals(X, # features (n, d)
                   alphas, # ridge penalties, each > 0
                   sample_weight=None, # (n,) non-negative weights, or None
                   fit_intercept:bool=True, # unpenalised intercept (from weighted centring)
-                 )->np.ndarray: # (n, len(alphas)): √w_i·(y_i − ŷ_(−i)), the leave-one-out residuals
+                 )->np.ndarray: # (n, len(alphas)): √w_i·(y_i − ŷ_(−i)), leave-one-out residuals
     "Exact leave-one-out residuals of ridge for every alpha, from one SVD: e_i / (1 − h_ii)."
     X, y, w, alphas = _check_loo(X, y, alphas, sample_weight)
     U, s, r = _loo_svd(X, y, w, fit_intercept)
-    sw = np.ones(len(y)) if w is None else np.sqrt(w)
-    base = (sw**2 / sw.dot(sw)) if fit_intercept else np.zeros(len(y))   # the intercept's leverage w_i / Σw
+    base = _intercept_leverage(w, len(y), fit_intercept)
     out = np.empty((len(y), len(alphas)))
     for j, a in enumerate(alphas):
-        shrink = s**2 / (s**2 + a)
-        resid, h = r - U @ (shrink * (U.T @ r)), base + (U**2) @ shrink
-        out[:, j] = resid / (1 - h)
+        resid, shrink = _shrunk_resid(U, s, r, a)
+        out[:, j] = resid / (1 - (base + (U**2) @ shrink))
     return out
-
-# %% ../nbs/07a_generalisation.ipynb #87a680ca
-def _check_loo(X, y, alphas, sample_weight)->tuple:
-    "Validated (X, y, weights, alphas) for the leave-one-out functions."
-    X, y = check_Xy(X, y)
-    alphas = np.atleast_1d(np.asarray(alphas, dtype=object))
-    if alphas.ndim != 1 or len(alphas) == 0: raise ValueError("alphas must be a non-empty list of penalties > 0")
-    alphas = np.array([check_number(a, 'each of alphas', low=0, low_open=True) for a in alphas])
-    return X, y, check_sample_weight(sample_weight, len(y)), alphas
 
 # %% ../nbs/07a_generalisation.ipynb #50bee47a
 class RidgeCV(RegressorMixin, BaseEstimator):
@@ -62,14 +74,21 @@ class RidgeCV(RegressorMixin, BaseEstimator):
 
 # %% ../nbs/07a_generalisation.ipynb #be2b3e85
 def _gcv_mse(X, y, w, alphas, fit_intercept)->np.ndarray:
-    "Generalised cross-validation error of each alpha: residuals over (1 − tr(H)/n), squared, averaged."
+    "Generalised cross-validation error of each alpha: residuals over (1 − tr(H)/n), squared, mean."
     U, s, r = _loo_svd(X, y, w, fit_intercept)
     out = []
     for a in alphas:
-        shrink = s**2 / (s**2 + a)
-        resid = r - U @ (shrink * (U.T @ r))
+        resid, shrink = _shrunk_resid(U, s, r, a)
         out.append(np.mean((resid / (1 - (fit_intercept + shrink.sum()) / len(y)))**2))
     return np.array(out)
+
+# %% ../nbs/07a_generalisation.ipynb #3815c4df
+@patch
+def _cv_mse(self:RidgeCV, X, y, w, alphas)->np.ndarray:
+    "The cross-validation error of each alpha; with 'loo', squared residuals go to `cv_results_`."
+    if self.scoring == 'gcv': return _gcv_mse(X, y, w, alphas, self.fit_intercept)
+    self.cv_results_ = loo_residuals(X, y, alphas, w, self.fit_intercept)**2   # (n, n_alphas)
+    return self.cv_results_.mean(axis=0)
 
 # %% ../nbs/07a_generalisation.ipynb #d3effcb6
 @patch
@@ -80,14 +99,12 @@ def fit(self:RidgeCV, X, # features (n, d)
     "Score every alpha by leave-one-out (or GCV) error, keep the best, refit at it with `lstsq`."
     check_choice(self.scoring, 'scoring', ('loo', 'gcv'))
     X, y, w, alphas = _check_loo(X, y, self.alphas, sample_weight)
-    if self.scoring == 'loo':
-        self.cv_results_ = loo_residuals(X, y, alphas, w, self.fit_intercept)**2   # (n, len(alphas))
-        self.cv_mse_ = self.cv_results_.mean(axis=0)
-    else: self.cv_mse_ = _gcv_mse(X, y, w, alphas, self.fit_intercept)
+    self.cv_mse_ = self._cv_mse(X, y, w, alphas)
     best = int(np.argmin(self.cv_mse_))
     self.alpha_, self.best_score_ = float(alphas[best]), -float(self.cv_mse_[best])
     fit = lstsq(X, y, alpha=self.alpha_, fit_intercept=self.fit_intercept, sample_weight=w)
-    self.coef_, self.intercept_, self.n_features_in_ = fit.coef, np.float64(fit.intercept), X.shape[1]
+    self.coef_, self.intercept_ = fit.coef, np.float64(fit.intercept)
+    self.n_features_in_ = X.shape[1]
     return self
 
 # %% ../nbs/07a_generalisation.ipynb #91f7b840
@@ -98,5 +115,6 @@ def predict(self:RidgeCV, X, # features (m, d), the columns seen in fit
     check_is_fitted(self)
     X = check_X(X)
     if X.shape[1] != self.n_features_in_:
-        raise ValueError(f"X has {X.shape[1]} features, but RidgeCV was fitted with {self.n_features_in_}")
+        raise ValueError(f"X has {X.shape[1]} features, "
+                         f"but RidgeCV was fitted with {self.n_features_in_}")
     return X @ self.coef_ + self.intercept_
