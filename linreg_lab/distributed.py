@@ -26,28 +26,26 @@ def block_state(X, # one block of rows of the features, (k, d); k may be 0
                 sample_weight=None, # (k,) non-negative weights, all zero allowed; None = ones
                 fit_intercept:bool=True, # centre (intercept) or fit through the origin
                 where:str='', # names the block in error messages, e.g. 'block 3' or 'rank 1'
-               )->dict: # `StreamingLstsq.state()` + 'sum_log_weights': O(d²) numbers for any k
+               )->dict: # its `StreamingLstsq.state()`: O(d²) numbers for any k
     "The sufficient statistics of one block of rows: what a worker or a rank sends back."
     try:
         if np.ndim(X) != 2: check_Xy(X, y)              # the shape error, with its hint
         st = StreamingLstsq(np.shape(X)[1], fit_intercept=fit_intercept).update(X, y, sample_weight)
     except ValueError as e: raise ValueError(f"{where}: {e}" if where else str(e)) from None
-    w = np.broadcast_to(1.0 if sample_weight is None else sample_weight, len(X)).astype(float)
-    return {**st.state(), 'sum_log_weights': float(np.log(w[w > 0]).sum())}   # for the likelihood
+    return st.state()
 
 # %% ../nbs/06a_scale.ipynb #072e551f
 def stream_of(state:dict, # a `block_state`
               )->StreamingLstsq:
     "The `StreamingLstsq` a block state describes."
-    return StreamingLstsq.from_state({k: v for k, v in state.items() if k != 'sum_log_weights'})
+    return StreamingLstsq.from_state(state)
 
 # %% ../nbs/06a_scale.ipynb #cb70f2f3
 def merge_pair(a:dict, # one block's state
                b:dict, # another's
               )->dict: # the state of both blocks' rows together
     "Two block states merged exactly (`StreamingLstsq.merge`)."
-    slw = a['sum_log_weights'] + b['sum_log_weights']
-    return {**stream_of(a).merge(stream_of(b)).state(), 'sum_log_weights': slw}
+    return stream_of(a).merge(stream_of(b)).state()
 
 # %% ../nbs/06a_scale.ipynb #121c95bf
 def tree_reduce(items:list, # states, or dask delayed states
@@ -82,14 +80,7 @@ def estimator_from_state(state:dict, # a merged `StreamingLstsq.state()`
     stream = stream_of(state)
     if stream.sum_weights == 0:
         raise ValueError("no row has a positive weight in any block: there is nothing to fit")
-    est = LinearRegressor(**check_exact_params(params))
-    est._check_params()   # then what partial_fit sets (LinearRegressor has no public hook yet)
-    est._stream, est._sum_log_w = stream, state['sum_log_weights']
-    est.n_features_in_ = stream.n_features
-    if feature_names is not None: est.feature_names_in_ = np.asarray(feature_names, dtype=object)
-    est._set_result(stream.solve(est.solver, float(est.alpha)))
-    est._set_stream_inference()
-    return est
+    return LinearRegressor(**check_exact_params(params)).fit_stream(stream, feature_names)
 
 # %% ../nbs/06a_scale.ipynb #13866097
 def require_dask()->tuple:

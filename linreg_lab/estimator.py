@@ -17,6 +17,7 @@ from sklearn.utils.validation import validate_data, check_is_fitted
 from .checks import (check_sample_weight, check_number, check_int, check_seed,
                                check_choice, check_representable,
                                column_scales, pow2_exponent)
+from .data import check_feature_names
 from .solvers import SOLVERS, lstsq, LstsqResult, RankDeficientWarning, StreamingLstsq
 from .inference import ols_inference, summary_inference, OLSInference
 from . import gradients, training
@@ -269,14 +270,9 @@ def partial_fit(self:LinearRegressor, X, # a chunk of features, (k, d); the same
         if hasattr(self, 'coef_'):
             warnings.warn("partial_fit after fit starts a new accumulation: the rows passed to fit "
                           "are not part of it", UserWarning)
-        self._stream, self._sum_log_w = StreamingLstsq(X.shape[1],
-                                                       fit_intercept=self.fit_intercept), 0.0
+        self._stream = StreamingLstsq(X.shape[1], fit_intercept=self.fit_intercept)
     self._stream.update(X, y, sw)
-    if sw is not None:
-        with np.errstate(divide='ignore'): self._sum_log_w += float(np.sum(np.log(sw)))
-    self._set_result(self._stream.solve(self.solver, float(self.alpha)))
-    self._set_stream_inference()
-    return self
+    return self._solve_stream()
 
 LinearRegressor.partial_fit = available_if(_has_exact_partial_fit)(partial_fit)
 
@@ -297,8 +293,34 @@ def _set_stream_inference(self:LinearRegressor):
     names = list(self.feature_names_in_) if hasattr(self, 'feature_names_in_') else None
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        self.inference_ = summary_inference(self.result_, self._stream.tss, names, self._sum_log_w,
+        self.inference_ = summary_inference(self.result_, self._stream.tss, names,
+                                            self._stream.sum_log_weights,
                                             raw_condition_from_state(self._stream))
+
+@patch
+def _solve_stream(self:LinearRegressor)->LinearRegressor:
+    "Coefficients and inference from `self._stream`, the statistics of every row so far."
+    self._set_result(self._stream.solve(self.solver, float(self.alpha)))
+    self._set_stream_inference()
+    return self
+
+# %% ../nbs/06_estimator.ipynb #c67e0242
+@patch
+def fit_stream(self:LinearRegressor, stream:StreamingLstsq, # the statistics of every row
+               feature_names=None, # the columns' names, or None
+              )->LinearRegressor: # self, fitted as `fit` on those rows would be
+    "Fit from a `StreamingLstsq` alone (closed forms): coefficients, `summary()`, intervals."
+    _has_exact_partial_fit(self); self._check_params()
+    if not isinstance(stream, StreamingLstsq):
+        raise TypeError(f"fit_stream needs a StreamingLstsq; got {type(stream).__name__}")
+    if stream.fit_intercept != self.fit_intercept or stream.sum_weights == 0:
+        raise ValueError(f"fit_stream needs data with positive weight and fit_intercept={self.fit_intercept}; "
+                         f"got {stream!r}")
+    self._stream, self.n_features_in_ = stream, stream.n_features
+    self.__dict__.pop('feature_names_in_', None)
+    if feature_names is not None: self.feature_names_in_ = np.asarray(
+        check_feature_names(feature_names, stream.n_features), dtype=object)
+    return self._solve_stream()
 
 # %% ../nbs/06_estimator.ipynb #e1f06ca4
 @patch

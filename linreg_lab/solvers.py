@@ -597,8 +597,8 @@ class StreamingLstsq:
             raise ValueError(f"n_features must be an integer >= 1; got {n_features!r}")
         self.n_features, self.fit_intercept = int(n_features), bool(fit_intercept)
         d1 = self.n_features + 1
-        # rows seen, rows with w > 0, Σw
-        self.n_samples, self.n_nonzero, self.sum_weights = 0, 0, 0.0
+        # rows seen, rows with w > 0, Σw, Σ log w (the likelihood's; −∞ once a weight is 0)
+        self.n_samples, self.n_nonzero, self.sum_weights, self.sum_log_weights = 0, 0, 0.0, 0.0
         self.mean, self.R, self.absmax = np.zeros(d1), np.zeros((d1, d1)), np.zeros(d1)
 
 # %% ../nbs/04_solvers.ipynb #06f6bb50
@@ -650,6 +650,7 @@ def update(self:StreamingLstsq, X, # a chunk of features, (k, d); k = 0 is allow
         self.absmax = np.maximum(self.absmax, np.maximum(Z.max(axis=0), -Z.min(axis=0)))
         self._absorb(*_chunk_stats(Z, w[keep], self.fit_intercept))
     self.n_samples += len(X); self.n_nonzero += int(keep.sum())
+    with np.errstate(divide='ignore'): self.sum_log_weights += float(np.log(w).sum())
     return self
 
 # %% ../nbs/04_solvers.ipynb #6c3cbc3f
@@ -667,6 +668,7 @@ def merge(self:StreamingLstsq, other:StreamingLstsq, # of other rows; same n_fea
                              f"{getattr(self, k)} and {getattr(other, k)}")
     self._absorb(other.sum_weights, other.mean, other.R)
     self.n_samples += other.n_samples; self.n_nonzero += other.n_nonzero
+    self.sum_log_weights += other.sum_log_weights
     self.absmax = np.maximum(self.absmax, other.absmax)
     return self
 
@@ -729,7 +731,7 @@ def solve(self:StreamingLstsq, solver:str='auto', # 'auto', 'cholesky', 'qr' or 
 
 # %% ../nbs/04_solvers.ipynb #4fc4dbb9
 STATE_KEYS = ('n_features', 'fit_intercept', 'n_samples', 'n_nonzero', 'sum_weights', 'mean',
-              'R_upper', 'absmax')
+              'R_upper', 'absmax', 'sum_log_weights')
 
 # %% ../nbs/04_solvers.ipynb #4dd0853c
 @patch
@@ -738,7 +740,8 @@ def state(self:StreamingLstsq)->dict: # plain numbers and float64 arrays, keys `
     return dict(n_features=self.n_features, fit_intercept=self.fit_intercept,
                 n_samples=self.n_samples, n_nonzero=self.n_nonzero, sum_weights=self.sum_weights,
                 mean=self.mean.copy(),
-                R_upper=self.R[np.triu_indices(self.n_features + 1)], absmax=self.absmax.copy())
+                R_upper=self.R[np.triu_indices(self.n_features + 1)], absmax=self.absmax.copy(),
+                sum_log_weights=self.sum_log_weights)
 
 # %% ../nbs/04_solvers.ipynb #edef833b
 def _state_scalar(state:dict, key:str, kind:type)->int|float|bool:
@@ -753,6 +756,17 @@ def _state_scalar(state:dict, key:str, kind:type)->int|float|bool:
     if kind is not bool and not (np.isfinite(v) and v >= 0):
         raise ValueError(f"state['{key}'] must be a finite number >= 0; got {v!r}")
     return v
+
+# %% ../nbs/04_solvers.ipynb #66eb56b9
+def _state_log_weights(state:dict)->float:
+    "state['sum_log_weights'] as a float: any number below +inf, or a ValueError."
+    v = state['sum_log_weights']
+    if isinstance(v, np.ndarray) and v.ndim == 0: v = v.item()
+    number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    if not number or np.isnan(v) or v == np.inf:
+        raise ValueError("state['sum_log_weights'] must be a number below +inf (-inf when a weight "
+                         f"is 0); got {v!r}")
+    return float(v)
 
 # %% ../nbs/04_solvers.ipynb #0a68062d
 def _state_array(state:dict, key:str, shape:tuple)->np.ndarray:
@@ -776,6 +790,9 @@ def _check_consistent(st:StreamingLstsq)->None:
     if not st.fit_intercept and st.mean.any():
         raise ValueError("state: mean must be zero when fit_intercept is False")
     if (st.absmax < 0).any(): raise ValueError("state: absmax must be >= 0")
+    if (st.n_nonzero < st.n_samples) != (st.sum_log_weights == -np.inf):
+        raise ValueError(f"state: sum_log_weights={st.sum_log_weights} must be -inf exactly when a row "
+                         f"has weight 0 ({st.n_samples - st.n_nonzero} do)")
 
 # %% ../nbs/04_solvers.ipynb #4d58a936
 @patch(cls_method=True)
@@ -791,6 +808,7 @@ def from_state(cls:StreamingLstsq, state:dict, # as returned by `state()`
     st = cls(_state_scalar(state, 'n_features', int), _state_scalar(state, 'fit_intercept', bool))
     for k in ('n_samples', 'n_nonzero'): setattr(st, k, _state_scalar(state, k, int))
     st.sum_weights, d1 = _state_scalar(state, 'sum_weights', float), st.n_features + 1
+    st.sum_log_weights = _state_log_weights(state)
     st.mean, st.absmax = _state_array(state, 'mean', (d1,)), _state_array(state, 'absmax', (d1,))
     st.R[np.triu_indices(d1)] = _state_array(state, 'R_upper', (d1 * (d1 + 1) // 2,))
     _check_consistent(st)
