@@ -15,7 +15,7 @@ from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, RandomizedSearchCV
 from tqdm import tqdm
 import linreg_lab
-from .checks import check_int, check_level, check_number, check_seed
+from .checks import check_choice, check_int, check_level, check_number, check_seed
 from .distributed import init_from_env, train_ddp
 from .data import (Dataset, Split, credit_risk, credit_risk_path, data_file, iter_chunks, load_csv,
                              load_npz, one_line, read_features, split_scale)
@@ -23,7 +23,7 @@ from .estimator import ITERATIVE_SOLVERS, LinearRegressor
 from .inference import COV_TYPES
 from .gradients import DivergenceError, auto_step
 from .persistence import KEY_ENV, SavedModel, atomic_write, load, save
-from .solvers import SOLVERS, lstsq
+from .solvers import SOLVERS, StreamingLstsq, lstsq
 from .training import OPTIMIZERS, evaluate, get_device, to_tensors, train_linear
 
 # %% auto #0
@@ -792,17 +792,20 @@ def fit_file(path, # .npy, .csv, .parquet or a folder of .parquet files
              progress:bool=False, # a progress bar in bytes on stderr
             )->FileFit:
     "Fit a `LinearRegressor` exactly on a file of any size, one chunk in memory at a time."
+    solver, alpha = check_choice(solver, 'solver', SOLVERS), check_number(alpha, 'alpha', low=0)
     ch = iter_chunks(path, target, chunk_rows)
     keep = [j for j, f in enumerate(ch.feature_names) if f not in exclude]
-    est, n = LinearRegressor(solver=solver, alpha=alpha), 0
+    stream = StreamingLstsq(len(keep))   # the statistics; one solve at the end
     bar = tqdm(total=ch.nbytes, unit='B', unit_scale=True, desc='fit', leave=False,
                disable=not progress)
     with bar:
         for X, y in ch:
-            est.partial_fit(X if len(keep) == ch.n_features else X[:, keep], y)
-            n += len(y); bar.update(ch.bytes_read - bar.n)
-    if not n: raise ValueError(f"{path} has a header but no data rows")
-    return FileFit(est, [ch.feature_names[j] for j in keep], ch.target_name, n, ch.nbytes)
+            stream.update(X if len(keep) == ch.n_features else X[:, keep], y)
+            bar.update(ch.bytes_read - bar.n)
+    if not stream.n_samples: raise ValueError(f"{path} has a header but no data rows")
+    est = LinearRegressor(solver=solver, alpha=alpha).fit_stream(stream)
+    return FileFit(est, [ch.feature_names[j] for j in keep], ch.target_name, stream.n_samples,
+                   ch.nbytes)
 
 # %% ../nbs/09_cli.ipynb #d9b42bd0
 def _fit_arguments(p:argparse.ArgumentParser):
