@@ -18,7 +18,7 @@ __all__ = ['BLOCK_BYTES', 'SGD_BLOWUP', 'SGD_GROWTH', 'ROUNDING', 'LR_SCHEDULES'
            'normalised_weights', 'mse_loss', 'cache_bytes', 'block_rows', 'loss_grad', 'mse_grad', 'autograd_grad',
            'numerical_grad', 'rel_error', 'check_grad', 'hessian', 'lipschitz_constant', 'default_step_size',
            'DivergenceError', 'DivergenceMonitor', 'GDResult', 'gradient_descent', 'StepChoice', 'auto_step',
-           'epoch_batches', 'scheduled_lr', 'IterateAverage', 'sgd']
+           'epoch_batches', 'scheduled_lr', 'IterateAverage', 'sgd', 'RangeTest', 'lr_range_test']
 
 # %% ../nbs/02_gradients.ipynb #3ba80072
 def _to_numpy(a): return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a
@@ -654,3 +654,63 @@ def sgd(X, # features (n, d)
     final = avg.mean if avg is not None and avg.k else theta
     b = None if b is None else float(final[d])
     return GDResult(final[:d].copy(), b, np.array(losses), len(losses), converged, lr)
+
+# %% ../nbs/02_gradients.ipynb #f57d7d8e
+@dataclass
+class RangeTest:
+    "A learning-rate range test: the step sizes tried, the loss before each step, where it blew up."
+    lrs: np.ndarray # the step size of each step taken, growing geometrically
+    losses: np.ndarray # the (smoothed) mini-batch loss before each step
+    lr_min: float # the step size at the lowest loss
+    lr_blowup: float # the step size whose loss first passed `blowup`× the lowest (inf: never)
+
+    @property
+    def suggestion(self)->float: return self.lr_min / 10   # fast.ai's rule of thumb
+
+# %% ../nbs/02_gradients.ipynb #e688af47
+def _batch_stream(n:int, batch_size:int, seed:int):
+    "The batches of `epoch_batches`, epoch after epoch, without end."
+    epoch = 0
+    while True:
+        yield from epoch_batches(n, batch_size, seed, epoch)
+        epoch += 1
+
+# %% ../nbs/02_gradients.ipynb #fb030944
+def lr_range_test(X, # features (n, d)
+                  y, # targets (n,)
+                  start_lr:float=1e-6, # the first step size
+                  end_lr:float=10.0, # the last, reached after n_steps if nothing blows up first
+                  n_steps:int=100, # steps of plain SGD on `loss_grad`, one per batch
+                  batch_size:int=64, # samples per batch
+                  fit_intercept:bool=True, # learn an intercept
+                  beta:float=0.98, # exponential smoothing of the recorded loss (fast.ai's); 0: raw
+                  blowup:float=4.0, # stop once the loss passes this many times its lowest value
+                  seed:int=0, # shuffling seed (see `epoch_batches`)
+                 )->RangeTest:
+    "fast.ai's learning-rate range test on the checked gradient: the step grows geometrically each batch."
+    X, y = check_Xy(X, y)
+    start_lr = check_number(start_lr, 'start_lr', low=0, low_open=True)
+    lrs = np.geomspace(start_lr, check_number(end_lr, 'end_lr', low=start_lr, low_open=True),
+                       check_int(n_steps, 'n_steps', low=2))
+    beta = check_number(beta, 'beta', low=0, high=1, high_open=True)
+    blowup = check_number(blowup, 'blowup', low=1, low_open=True)
+    batches = _batch_stream(len(X), check_int(batch_size, 'batch_size', low=1), check_seed(seed))
+    w, b = np.zeros(X.shape[1]), (0.0 if fit_intercept else None)
+    return _range_run(X, y, w, b, lrs, batches, beta, blowup)
+
+# %% ../nbs/02_gradients.ipynb #2f978552
+def _range_run(X, y, w, b, lrs, batches, beta, blowup)->RangeTest:
+    "The steps of `lr_range_test`, from (w, b) in place."
+    losses, avg = [], 0.0
+    with np.errstate(over='ignore', invalid='ignore'):
+        for t, (lr, idx) in enumerate(zip(lrs, batches)):
+            loss, gw, gb = loss_grad(X[idx], y[idx], w, b)
+            avg = beta * avg + (1 - beta) * float(loss)
+            losses.append(avg / (1 - beta ** (t + 1)))
+            if not losses[-1] <= blowup * min(losses): break   # NaN and inf count as blown up
+            w -= lr * gw
+            if b is not None: b -= lr * gb
+    losses = np.array(losses); k = len(losses)
+    low = int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan)))
+    blown = not losses[-1] <= blowup * np.nanmin(losses)
+    return RangeTest(lrs[:k], losses, float(lrs[low]), float(lrs[k - 1]) if blown else math.inf)
