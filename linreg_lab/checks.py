@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['MAX_SEED', 'check_X', 'check_Xy', 'check_sample_weight', 'check_number', 'check_int', 'check_seed', 'check_choice',
-           'check_level', 'pow2_exponent', 'ColumnScales', 'column_scales', 'check_representable']
+           'check_level', 'pow2_exponent', 'times_pow2', 'ColumnScales', 'column_scales', 'check_representable']
 
 # %% ../nbs/00a_checks.ipynb #741d1cd7
 def _as_float(a, name:str)->np.ndarray:
@@ -209,6 +209,16 @@ def pow2_exponent(a, # array (finite)
     e = np.frexp(m)[1]
     return int(e) if np.ndim(e) == 0 else e.astype(np.int64)
 
+# %% ../nbs/00a_checks.ipynb #25a36f55
+def times_pow2(a:np.ndarray, # float64 array
+               k, # int, or ints broadcasting against `a` (e.g. one per column)
+               out:np.ndarray|None=None, # where to write the result (a reused buffer), or None
+              )->np.ndarray: # a·2**k, bit for bit what np.ldexp(a, k) gives
+    "a·2**k exactly as `np.ldexp` rounds it, by one multiplication where 2**k is a normal number."
+    k = np.asarray(k)
+    if k.size and (k.min() < -1022 or k.max() > 1023): return np.ldexp(a, k, out=out)
+    return np.multiply(a, np.ldexp(1.0, k), out=out)
+
 # %% ../nbs/00a_checks.ipynb #5df9a60e
 @dataclass(repr=False)
 class ColumnScales:
@@ -235,12 +245,12 @@ def _column_absmax(X:np.ndarray)->np.ndarray:
 
 # %% ../nbs/00a_checks.ipynb #a1e45275
 def _block_moments(Z:np.ndarray, w:np.ndarray, centre:bool)->tuple:
-    "(weight, mean, weighted sum of squares about it) of one block; the mean in two passes."
+    "(weight, mean, weighted sum of squares about it) of one block (overwritten); the mean in two passes."
     W = float(w.sum())
-    if not centre or W == 0: return W, np.zeros(Z.shape[1]), w @ np.square(Z)
-    m = w @ Z / W
-    m += w @ (Z - m) / W   # the second pass removes the rounding of the first
-    return W, m, w @ np.square(Z - m)
+    if not centre or W == 0: return W, np.zeros(Z.shape[1]), w @ np.square(Z, out=Z)
+    m = w @ Z / W; Z -= m
+    shift = w @ Z / W; Z -= shift   # the second pass removes the rounding of the first
+    return W, m + shift, w @ np.square(Z, out=Z)
 
 # %% ../nbs/00a_checks.ipynb #3ebed015
 def _weighted_moments(X:np.ndarray, # (n, d) finite
@@ -251,7 +261,7 @@ def _weighted_moments(X:np.ndarray, # (n, d) finite
     "Column means and mean squares in one pass over X, block moments merged by Chan's update."
     W, mean, ss = 0.0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
     for b in _row_blocks(*X.shape):
-        Wb, mb, sb = _block_moments(np.ldexp(X[b], -e), w[b], centre)
+        Wb, mb, sb = _block_moments(times_pow2(X[b], -e), w[b], centre)
         if Wb == 0: continue
         delta, W = mb - mean, W + Wb
         mean += delta * (Wb / W)

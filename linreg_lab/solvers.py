@@ -14,7 +14,8 @@ from scipy import linalg
 from scipy.linalg import blas, lapack
 from fastcore.basics import patch
 from .checks import (check_Xy, check_sample_weight, check_number, check_choice,
-                               check_representable, column_scales, pow2_exponent)
+                               check_representable, column_scales, pow2_exponent,
+                               times_pow2)
 
 # %% auto #0
 __all__ = ['SOLVERS', 'AUTO_MAX_GRAM_COND', 'REFINE_MAX_ELEMENTS', 'NIST_PROMISED_DIGITS', 'NIST_NAMES', 'MAX_CHOLQR_CONDITION',
@@ -113,9 +114,10 @@ def centred_gram(X:np.ndarray, # design (n, d), float64
     "The centred, weighted Gram matrix and right-hand side, built block by block without copying X."
     n, d = X.shape
     step = chunk_rows or max(256, 2**19 // d)
-    G, g = np.zeros((d, d), order='F'), np.zeros(d)
+    G, g, buf = np.zeros((d, d), order='F'), np.zeros(d), np.empty((min(step, n), d))
     for i in range(0, n, step):
-        Zb = np.array(X[i:i+step]) if exponent is None else np.ldexp(X[i:i+step], -exponent)
+        Zb = buf[:len(X[i:i+step])]   # one reused block: no allocation per step
+        times_pow2(X[i:i+step], 0 if exponent is None else -exponent, out=Zb)
         Zb -= x_mean; zb = y[i:i+step] - y_mean
         if sqrt_w is not None: Zb *= sqrt_w[i:i+step, None]; zb *= sqrt_w[i:i+step]
         G = blas.dsyrk(1.0, Zb.T, beta=1.0, c=G, trans=0, overwrite_c=1)   # G += ZbᵀZb, upper half
@@ -389,7 +391,7 @@ def _residual_fit(p:_Problem, coef:np.ndarray, intercept:float, # scaled units
                  )->tuple: # (intercept, rss)
     "Residuals of the scaled problem, by blocks: intercept shifted to their weighted mean; RSS."
     step = max(256, 2**19 // len(coef))
-    r = np.concatenate([p.y[i:i+step] - np.ldexp(p.X[i:i+step], -p.ex) @ coef - intercept
+    r = np.concatenate([p.y[i:i+step] - times_pow2(p.X[i:i+step], -p.ex) @ coef - intercept
                         for i in range(0, len(p.y), step)])
     if p.fit_intercept:
         shift = float(r.mean() if p.w is None else (p.w @ r) / p.W)
