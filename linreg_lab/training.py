@@ -12,14 +12,24 @@ from torch import nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from fastcore.basics import patch
-from .checks import check_X, check_Xy, check_number, check_int, check_seed, check_choice
-from .gradients import (epoch_batches, loss_grad, normalised_weights, lipschitz_constant,
-                                  scheduled_lr, DivergenceError, DivergenceMonitor, IterateAverage,
-                                  LR_SCHEDULES, SGD_BLOWUP, SGD_GROWTH, check_l2)
+from .checks import (check_X, check_Xy, check_number, check_int, check_seed,
+                               check_choice)
+from .gradients import (epoch_batches, loss_grad, normalised_weights,
+                                  lipschitz_constant, scheduled_lr, DivergenceError,
+                                  DivergenceMonitor, IterateAverage, LR_SCHEDULES, SGD_BLOWUP,
+                                  SGD_GROWTH, check_l2)
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'LinearNet', 'get_device', 'get_dtype', 'to_tensors', 'make_optimizer', 'TrainRun', 'new_run',
            'train_epoch', 'evaluate', 'History', 'make_bar', 'distance_se', 'averaged', 'fit', 'train_linear']
+
+# %% ../nbs/03_training.ipynb #816ecee2
+def _seeded_linear(n_features:int, seed:int|None)->nn.Linear:
+    "An `nn.Linear(n_features, 1)` drawn from `seed`, leaving torch's global generator untouched."
+    if seed is None: return nn.Linear(n_features, 1)
+    with torch.random.fork_rng(devices=[]):  # leave the global generator untouched
+        torch.manual_seed(seed)
+        return nn.Linear(n_features, 1)
 
 # %% ../nbs/03_training.ipynb #177afe17
 class LinearNet(nn.Module):
@@ -28,18 +38,26 @@ class LinearNet(nn.Module):
                  seed:int|None=None, # seeds the initial weights; None: torch's global generator
                 ):
         super().__init__()
-        n_features = check_int(n_features, 'n_features', low=1)
-        if seed is None: self.linear = nn.Linear(int(n_features), 1)
-        else:
-            with torch.random.fork_rng(devices=[]):  # leave the global generator untouched
-                torch.manual_seed(seed)
-                self.linear = nn.Linear(int(n_features), 1)
+        self.linear = _seeded_linear(int(check_int(n_features, 'n_features', low=1)), seed)
 
-    def forward(self, x:torch.Tensor)->torch.Tensor: # predictions, shape (B,)
-        d = self.linear.in_features
-        if x.ndim != 2 or x.shape[1] != d:
-            raise ValueError(f"LinearNet expects inputs of shape (B, {d}); got {tuple(x.shape)}")
-        return self.linear(x).squeeze(-1)
+# %% ../nbs/03_training.ipynb #160a575e
+@patch
+def forward(self:LinearNet, x:torch.Tensor)->torch.Tensor: # predictions, shape (B,)
+    "Predictions for inputs of shape (B, d): shape (B,), never (B, 1)."
+    d = self.linear.in_features
+    if x.ndim != 2 or x.shape[1] != d:
+        raise ValueError(f"LinearNet expects inputs of shape (B, {d}); got {tuple(x.shape)}")
+    return self.linear(x).squeeze(-1)
+
+# %% ../nbs/03_training.ipynb #d52c44a1
+def _usable(dev:torch.device, device)->torch.device:
+    "`dev` if training can run there; otherwise an error naming what was asked for, `device`."
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} was asked for but CUDA is not available here; "
+                         "use 'cpu' or 'auto'")
+    if dev.type not in ('cpu', 'cuda'):
+        raise ValueError(f"device {device!r} is not supported; use 'auto', 'cpu' or 'cuda'")
+    return dev
 
 # %% ../nbs/03_training.ipynb #69bc0534
 def get_device(device='auto', # 'auto' (CUDA if there is one, else CPU), 'cpu', 'cuda' or 'cuda:N'
@@ -51,18 +69,12 @@ def get_device(device='auto', # 'auto' (CUDA if there is one, else CPU), 'cpu', 
     except (RuntimeError, TypeError):
         raise ValueError(f"unknown device {device!r}; use 'auto', 'cpu', 'cuda' or 'cuda:N'") \
             from None
-    if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for but CUDA is not available here; "
-                         "use 'cpu' or 'auto'")
-    if dev.type not in ('cpu', 'cuda'):
-        raise ValueError(f"device {device!r} is not supported; use 'auto', 'cpu' or 'cuda'")
-    return dev
+    return _usable(dev, device)
 
-# %% ../nbs/03_training.ipynb #adee3620
+# %% ../nbs/03_training.ipynb #8d83263a
 _DTYPES = {'float32': torch.float32, 'float64': torch.float64,
            torch.float32: torch.float32, torch.float64: torch.float64}
 
-# %% ../nbs/03_training.ipynb #8d83263a
 def get_dtype(dtype=torch.float32, # torch.float32 (default) or torch.float64, or their names
              )->torch.dtype:
     "Check a floating-point dtype for training."
@@ -84,6 +96,24 @@ def to_tensors(X, # features (n, d): numpy array, list or tensor
 # %% ../nbs/03_training.ipynb #28e7e751
 OPTIMIZERS = ('sgd', 'adam')
 
+def _optimizer_args(name, lr, momentum, weight_decay)->tuple:
+    "`make_optimizer`'s arguments, checked: (name, lr, momentum, weight_decay)."
+    name = check_choice(name, 'optimizer', OPTIMIZERS)
+    lr = check_number(lr, 'lr', low=0, low_open=True)
+    momentum = check_number(momentum, 'momentum', low=0, high=1, high_open=True)
+    weight_decay = check_number(weight_decay, 'weight_decay', low=0)
+    if name == 'adam' and momentum:
+        raise ValueError("momentum applies to 'sgd'; Adam has its own (betas)")
+    return name, lr, momentum, weight_decay
+
+# %% ../nbs/03_training.ipynb #30f2670e
+def _param_groups(model:nn.Module, weight_decay:float)->list:
+    "Weights (matrices) with `weight_decay`, biases (vectors) without; empty groups left out."
+    params = list(model.parameters())
+    groups = [{'params': [p for p in params if p.ndim > 1], 'weight_decay': weight_decay},
+              {'params': [p for p in params if p.ndim <= 1], 'weight_decay': 0.0}]
+    return [g for g in groups if g['params']]
+
 # %% ../nbs/03_training.ipynb #285bd5db
 def make_optimizer(model:nn.Module, # the model whose parameters are optimised
                    name:str='sgd', # 'sgd' (with optional momentum) or 'adam'
@@ -92,16 +122,8 @@ def make_optimizer(model:nn.Module, # the model whose parameters are optimised
                    weight_decay:float=0.0, # L2 penalty on the weights (matrices), never on the bias
                   )->torch.optim.Optimizer:
     "A torch optimizer with two parameter groups: weights (decayed) and biases (not decayed)."
-    name = check_choice(name, 'optimizer', OPTIMIZERS)
-    lr = check_number(lr, 'lr', low=0, low_open=True)
-    momentum = check_number(momentum, 'momentum', low=0, high=1, high_open=True)
-    weight_decay = check_number(weight_decay, 'weight_decay', low=0)
-    if name == 'adam' and momentum:
-        raise ValueError("momentum applies to 'sgd'; Adam has its own (betas)")
-    params = list(model.parameters())
-    groups = [{'params': [p for p in params if p.ndim > 1], 'weight_decay': weight_decay},
-              {'params': [p for p in params if p.ndim <= 1], 'weight_decay': 0.0}]
-    groups = [g for g in groups if g['params']]
+    name, lr, momentum, weight_decay = _optimizer_args(name, lr, momentum, weight_decay)
+    groups = _param_groups(model, weight_decay)
     if name == 'sgd': return torch.optim.SGD(groups, lr=lr, momentum=momentum)
     return torch.optim.Adam(groups, lr=lr)
 
@@ -117,11 +139,13 @@ class TrainRun:
     averages: list|None = None # one IterateAverage per parameter (average=True), else None
     t: int = 0 # steps taken
     reference: tuple|None = None # (coef, se) of the exact fit, for History.dist_se
-    l2: float|torch.Tensor = 0.0 # L2 penalty inside the checked gradient: a number or one per weight
+    l2: float|torch.Tensor = 0.0 # L2 penalty in the checked gradient: a number or one per weight
 
-    def factor(self)->float:
-        "The schedule's multiplier of the base learning rates at the current step."
-        return scheduled_lr(1.0, self.lr_schedule, self.t, self.total, self.per_epoch)
+# %% ../nbs/03_training.ipynb #6d49396c
+@patch
+def factor(self:TrainRun)->float:
+    "The schedule's multiplier of the base learning rates at the current step."
+    return scheduled_lr(1.0, self.lr_schedule, self.t, self.total, self.per_epoch)
 
 # %% ../nbs/03_training.ipynb #6da10fc1
 def _plain_sgd(model, optimizer)->tuple|None:
@@ -178,22 +202,26 @@ def scheduled(self:TrainRun, optimizer)->float:
         for g, lr in zip(optimizer.param_groups, self.base_lrs): g['lr'] = lr * f
     return f
 
+# %% ../nbs/03_training.ipynb #5df6358c
+def _analytic_step(model, optimizer, fused, f, w, b, gw, gb):
+    "One step on ℓ = 2L from ∇L: fused in place on the views w, b, or via `.grad` and `optimizer`."
+    if fused is not None:
+        return _fused_step(w, b, gw, gb, fused[0] * f, fused[1], fused[2] * f, fused[3])
+    model.linear.weight.grad, model.linear.bias.grad = 2 * gw[None], 2 * gb.reshape(1)
+    optimizer.step()
+
 # %% ../nbs/03_training.ipynb #69bd2098
 def _analytic_epoch(model, batches, optimizer, run, epoch, bar, every)->float:
     "Steps with the checked gradient `loss_grad` of L = ℓ/2: fused plain SGD, or the optimizer's."
-    W, bias = model.linear.weight, model.linear.bias
+    W = model.linear.weight
     # views: in-place steps move the parameters
-    w, b, buf = W[0], bias.reshape(()), torch.empty_like(W[0])
-    # the schedule scales these
-    for g, lr in zip(optimizer.param_groups, run.base_lrs): g['lr'] = lr
+    w, b, buf = W[0], model.linear.bias.reshape(()), torch.empty_like(W[0])
+    for g, lr in zip(optimizer.param_groups, run.base_lrs): g['lr'] = lr   # the schedule scales
     fused, total, seen = _plain_sgd(model, optimizer), 0.0, 0
-    # overflow: DivergenceError
-    with torch.no_grad(), np.errstate(over='ignore', invalid='ignore'):
+    with torch.no_grad(), np.errstate(over='ignore', invalid='ignore'):   # overflow: Divergence
         for j, (xb, yb, sb) in enumerate(batches):
             loss, gw, gb = loss_grad(xb, yb, w, b, run.l2, sb, out=buf)
-            f = run.scheduled(optimizer)
-            if fused is None: W.grad, bias.grad = 2 * gw[None], 2 * gb.reshape(1); optimizer.step()
-            else: _fused_step(w, b, gw, gb, fused[0] * f, fused[1], fused[2] * f, fused[3])
+            _analytic_step(model, optimizer, fused, run.scheduled(optimizer), w, b, gw, gb)
             total, seen = total + 2 * float(loss) * len(yb), seen + len(yb)
             run.after_step(model, total / seen, epoch, bar, j, every)
     return total / seen
@@ -224,7 +252,7 @@ def _loader_epoch(model, loader, optimizer, loss_fn, run, epoch, bar)->float:
 
 # %% ../nbs/03_training.ipynb #80e5e854
 def _start_loss(model, X, y, s, loss_fn=None, l2=0.0)->float:
-    "The loss (`loss_fn`, or the weighted MSE plus Σλw²) of `model` on all of X, y: the check's reference."
+    "The check's reference: `loss_fn`, or the weighted MSE plus Σλw², of `model` on all of X, y."
     with torch.no_grad():
         if loss_fn is not None: return float(loss_fn(model(X), y))
         r2 = (model(X) - y) ** 2
@@ -235,24 +263,45 @@ def _start_loss(model, X, y, s, loss_fn=None, l2=0.0)->float:
 
 # %% ../nbs/03_training.ipynb #f5011c39
 def _check_step_fits(model:nn.Module, optimizer, limit)->None:
-    "A step size the parameters' dtype cannot even hold (lr=1e300 in float32) diverges at once: say so."
+    "A step size the parameters' dtype cannot hold (lr=1e300 in float32) diverges at once: say so."
     dtype = next(model.parameters()).dtype
     big = torch.finfo(dtype).max / 2   # the update multiplies the gradient by 2·lr
     for g in optimizer.param_groups:
         if g['lr'] > big:
             lim = limit()
-            raise DivergenceError(f"lr={g['lr']:g} cannot take a single {dtype} step (at most {big:.3g}):"
-                                  f" it diverges at once; the stable limit is 1/L ≈ {lim:.3g}", g['lr'], lim, 0)
+            raise DivergenceError(f"lr={g['lr']:g} cannot take a single {dtype} step (at most "
+                                  f"{big:.3g}): it diverges at once; the stable limit is 1/L ≈ "
+                                  f"{lim:.3g}", g['lr'], lim, 0)
 
 # %% ../nbs/03_training.ipynb #be9c35c4
 def _gradient_l2(model:nn.Module, X, loss_fn, l2)->float|torch.Tensor:
     "The penalty of the checked gradient: a number, or a (d,) tensor on X's device and dtype."
     if np.ndim(l2) == 0 and check_number(l2, 'l2', low=0) == 0: return 0.0
     if isinstance(X, DataLoader) or loss_fn is not None or not isinstance(model, LinearNet):
-        raise ValueError("l2 is a term of the checked squared-error gradient: it needs a LinearNet, "
-                         "tensors and loss_fn=None (use the optimizer's weight_decay otherwise)")
+        raise ValueError("l2 is a term of the checked squared-error gradient: it needs a "
+                         "LinearNet, tensors and loss_fn=None "
+                         "(use the optimizer's weight_decay otherwise)")
     l2 = check_l2(l2, X.shape[1])
     return l2 if np.ndim(l2) == 0 else torch.as_tensor(l2, dtype=X.dtype, device=X.device)
+
+# %% ../nbs/03_training.ipynb #a88d6eb3
+def _step_limit(X, optimizer, l2, sample_weight):
+    "The stable step size 1/L on this data and penalty, as a function (NaN for a DataLoader)."
+    if isinstance(X, DataLoader): return lambda: math.nan
+    wd = optimizer.param_groups[0].get('weight_decay', 0.0)
+    penalty = wd / 2 + (l2.cpu().numpy() if torch.is_tensor(l2) else l2)
+    sw = None if sample_weight is None else sample_weight.cpu()
+    return lambda: 1 / lipschitz_constant(X.detach().cpu().double().numpy(), True, penalty, sw)
+
+# %% ../nbs/03_training.ipynb #7209778e
+def _monitor(model, X, y, optimizer, batch_size, sample_weight, loss_fn, l2,
+             limit)->DivergenceMonitor:
+    "The run's divergence check: the starting loss on all the data, the limit, SGD's or GD's bound."
+    loader = isinstance(X, DataLoader)
+    blowup = math.inf if loader else 1.0 if batch_size >= len(X) else SGD_BLOWUP  # full batch: GD's
+    start = None if loader else _start_loss(model, X, y, sample_weight, loss_fn, l2)
+    return DivergenceMonitor(optimizer.param_groups[0]['lr'], limit, 'training', blowup, 3,
+                             SGD_GROWTH, 'epoch', '1/L (nn.MSELoss is 2× the loss)', start)
 
 # %% ../nbs/03_training.ipynb #71b3ebf1
 def new_run(model:nn.Module, # the model being trained
@@ -270,22 +319,37 @@ def new_run(model:nn.Module, # the model being trained
     "The state of a training run: schedule, divergence monitor (this data's loss, 1/L), average."
     loader, l2 = isinstance(X, DataLoader), _gradient_l2(model, X, loss_fn, l2)
     per_epoch = len(X) if loader else -(-len(X) // batch_size)
-    wd = optimizer.param_groups[0].get('weight_decay', 0.0)
-    sw = None if sample_weight is None else sample_weight.cpu()
-    penalty = wd / 2 + (l2.cpu().numpy() if torch.is_tensor(l2) else l2)
-    limit = (lambda: math.nan) if loader else (
-        lambda: 1 / lipschitz_constant(X.detach().cpu().double().numpy(), True, penalty, sw))
-    # full batch: GD's bound
-    blowup = math.inf if loader else 1.0 if batch_size >= len(X) else SGD_BLOWUP
-    start = None if loader else _start_loss(model, X, y, sample_weight, loss_fn, l2)
+    limit = _step_limit(X, optimizer, l2, sample_weight)
     _check_step_fits(model, optimizer, limit)
-    monitor = DivergenceMonitor(optimizer.param_groups[0]['lr'], limit, 'training', blowup, 3,
-                                SGD_GROWTH, 'epoch', '1/L (nn.MSELoss is 2× the loss)', start)
-    # second half
-    avgs = [IterateAverage(p.detach(), per_epoch * epochs // 2) for p in model.parameters()]
+    monitor = _monitor(model, X, y, optimizer, batch_size, sample_weight, loss_fn, l2, limit)
+    avgs = ([IterateAverage(p.detach(), per_epoch * epochs // 2) for p in model.parameters()]
+            if average else None)   # the second half's iterates
     base_lrs = [g['lr'] for g in optimizer.param_groups]
-    avgs = avgs if average else None
     return TrainRun(monitor, per_epoch, per_epoch * epochs, base_lrs, lr_schedule, avgs, l2=l2)
+
+# %% ../nbs/03_training.ipynb #1a9c33f0
+def _check_epoch_data(X, y, sample_weight, loss_fn):
+    "Refuse data that `train_epoch` cannot train on, saying what it needs."
+    loader = isinstance(X, DataLoader)
+    if not loader and (y is None or X.ndim != 2 or y.shape != (len(X),)):
+        raise ValueError("train_epoch needs X of shape (n, d) and y of shape (n,); "
+                         f"got {tuple(X.shape)} and {None if y is None else tuple(y.shape)}")
+    if sample_weight is not None and (loader or loss_fn is not None):
+        raise ValueError("sample_weight works with tensors and the default squared error, "
+                         "not with a DataLoader or a loss_fn")
+
+# %% ../nbs/03_training.ipynb #ccf4850f
+def _tensor_epoch(model, X, y, optimizer, batch_size, seed, epoch, loss_fn, bar, s, run)->float:
+    "One epoch over tensors: the checked gradient (LinearNet, squared error), or autograd."
+    batches = _slices(X, y, s, batch_size, seed, epoch)
+    every = max(1, run.per_epoch // 100)   # the bar moves in steps of 1% of the epoch
+    if loss_fn is None and isinstance(model, LinearNet):
+        loss = _analytic_epoch(model, batches, optimizer, run, epoch, bar, every)
+    else:
+        loss_fn = loss_fn or F.mse_loss
+        loss = _autograd_epoch(model, batches, optimizer, loss_fn, run, epoch, bar, every)
+    if bar is not None: bar.update(run.per_epoch % every)   # those after the last full `every`
+    return loss
 
 # %% ../nbs/03_training.ipynb #dc78da3b
 def train_epoch(model:nn.Module, # a LinearNet (fast path) or any module mapping (B, d) to (B,)
@@ -302,49 +366,42 @@ def train_epoch(model:nn.Module, # a LinearNet (fast path) or any module mapping
                )->float: # sample-weighted mean training loss over the epoch's batches
     "One pass over the training data in the batches of `epoch_batches`; returns the mean loss."
     model.train()
-    loader = isinstance(X, DataLoader)
-    if not loader and (y is None or X.ndim != 2 or y.shape != (len(X),)):
-        raise ValueError("train_epoch needs X of shape (n, d) and y of shape (n,); "
-                         f"got {tuple(X.shape)} "
-                         f"and {None if y is None else tuple(y.shape)}")
-    if sample_weight is not None and (loader or loss_fn is not None):
-        raise ValueError("sample_weight works with tensors and the default squared error, "
-                         "not with a DataLoader or a loss_fn")
+    _check_epoch_data(X, y, sample_weight, loss_fn)
     run = run or new_run(model, X, y, optimizer, batch_size, sample_weight=sample_weight,
                          loss_fn=loss_fn)
-    if loader: return _loader_epoch(model, X, optimizer, loss_fn or F.mse_loss, run, epoch, bar)
-    batches = _slices(X, y, sample_weight, batch_size, seed, epoch)
-    every = max(1, run.per_epoch // 100)   # the bar moves in steps of 1% of the epoch
-    if loss_fn is None and isinstance(model, LinearNet):
-        loss = _analytic_epoch(model, batches, optimizer, run, epoch, bar, every)
-    else:
-        loss_fn = loss_fn or F.mse_loss
-        loss = _autograd_epoch(model, batches, optimizer, loss_fn, run, epoch, bar, every)
-    # the batches after the last full `every`
-    if bar is not None: bar.update(run.per_epoch % every)
-    return loss
+    if isinstance(X, DataLoader):
+        return _loader_epoch(model, X, optimizer, loss_fn or F.mse_loss, run, epoch, bar)
+    return _tensor_epoch(model, X, y, optimizer, batch_size, seed, epoch, loss_fn, bar,
+                         sample_weight, run)
+
+# %% ../nbs/03_training.ipynb #065a903c
+def _loader_predictions(model, loader)->tuple:
+    "Lists of predictions and of flat targets, float64, over a DataLoader of (inputs, targets)."
+    p, preds, targets = next(model.parameters()), [], []
+    for xb, yb in loader:
+        preds.append(model(xb.to(p.device, p.dtype)).double())
+        targets.append(yb.to(p.device).double().reshape(-1))
+    return preds, targets
+
+# %% ../nbs/03_training.ipynb #8d9f527d
+def _tensor_predictions(model, X, y, batch_size:int)->tuple:
+    "Lists of predictions, in batches of `batch_size`, and of the targets, float64."
+    if y is None:
+        raise ValueError("evaluate needs targets y with features X "
+                         "(or a DataLoader of (inputs, targets))")
+    if not (isinstance(X, torch.Tensor) and isinstance(y, torch.Tensor)):
+        p = next(model.parameters())
+        X, y = to_tensors(X, y, p.dtype, p.device)
+    preds = [model(X[s:s + batch_size]).double() for s in range(0, len(X), batch_size)]
+    return preds, [y.double()]
 
 # %% ../nbs/03_training.ipynb #42d5394d
 def _predictions(model, X, y, batch_size):
     "Predictions and targets (float64, flat) over all batches of X/y or of a DataLoader."
     model.eval()
-    preds, targets = [], []
     with torch.no_grad():
-        if isinstance(X, DataLoader):
-            p = next(model.parameters())
-            for xb, yb in X:
-                preds.append(model(xb.to(p.device, p.dtype)).double())
-                targets.append(yb.to(p.device).double().reshape(-1))
-        else:
-            if y is None:
-                raise ValueError("evaluate needs targets y with features X "
-                                 "(or a DataLoader of (inputs, targets))")
-            if not (isinstance(X, torch.Tensor) and isinstance(y, torch.Tensor)):
-                p = next(model.parameters())
-                X, y = to_tensors(X, y, p.dtype, p.device)
-            for s in range(0, len(X), batch_size):
-                preds.append(model(X[s:s + batch_size]).double())
-            targets = [y.double()]
+        if isinstance(X, DataLoader): preds, targets = _loader_predictions(model, X)
+        else: preds, targets = _tensor_predictions(model, X, y, batch_size)
     if not preds: raise ValueError("nothing to evaluate: no samples")
     pred, target = torch.cat(preds), torch.cat(targets)
     _check_shapes(pred, target)
@@ -369,7 +426,7 @@ def evaluate(model:nn.Module, # the trained model
 class History:
     "Per-epoch record of a training run; every loss is a mean squared error (MSE)."
     train_loss: list = field(default_factory=list) # mean MSE of the epoch's batches, while training
-    test_loss: list = field(default_factory=list) # test MSE after the epoch (empty without test set)
+    test_loss: list = field(default_factory=list) # test MSE after the epoch (empty: no test set)
     test_rmse: list = field(default_factory=list) # test root mean squared error
     test_mae: list = field(default_factory=list) # test mean absolute error
     test_r2: list = field(default_factory=list) # test R²
@@ -380,20 +437,27 @@ class History:
     stopped_early: bool = False # True when patience ran out before the last epoch
     dist_se: list = field(default_factory=list) # max |β_t − β_OLS|/se after the epoch (`reference`)
 
-    @property
-    def epochs(self)->int: return len(self.train_loss)
+# %% ../nbs/03_training.ipynb #6bfc27b6
+@patch(as_prop=True)
+def epochs(self:History)->int:
+    "The number of epochs recorded."
+    return len(self.train_loss)
 
-    def log_line(self, i:int)->str:
-        "The article's log line for epoch index `i` (0-based); both columns are MSE."
-        s = f"Epoch {i + 1}, train loss: {self.train_loss[i]:.3f}"
-        if self.test_loss: s += f", test loss: {self.test_loss[i]:.3f}"
-        if self.val_loss: s += f", val loss: {self.val_loss[i]:.3f}"
-        if self.dist_se: s += f", {self.dist_se[i]:.2f} se from the exact fit"
-        return s
+# %% ../nbs/03_training.ipynb #ec3daddd
+@patch
+def log_line(self:History, i:int)->str:
+    "The article's log line for epoch index `i` (0-based); both columns are MSE."
+    s = f"Epoch {i + 1}, train loss: {self.train_loss[i]:.3f}"
+    if self.test_loss: s += f", test loss: {self.test_loss[i]:.3f}"
+    if self.val_loss: s += f", val loss: {self.val_loss[i]:.3f}"
+    if self.dist_se: s += f", {self.dist_se[i]:.2f} se from the exact fit"
+    return s
 
-    def to_dict(self)->dict:
-        "Plain lists and numbers, ready for `json.dumps`."
-        return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
+# %% ../nbs/03_training.ipynb #80158442
+@patch
+def to_dict(self:History)->dict:
+    "Plain lists and numbers, ready for `json.dumps`."
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
 
 # %% ../nbs/03_training.ipynb #70a364fd
 @patch
@@ -455,6 +519,9 @@ def _check_fit_args(epochs, batch_size, patience, val_fraction, seed, lr_schedul
     return (epochs, batch_size, patience, val_fraction, check_seed(seed),
             check_choice(lr_schedule, 'lr_schedule', LR_SCHEDULES), bool(average))
 
+# %% ../nbs/03_training.ipynb #081919f2
+def _numpy(a): return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a
+
 # %% ../nbs/03_training.ipynb #f5a3274a
 def _weights_tensor(sample_weight, X):
     "The checked weights scaled to mean 1, as a tensor like X (None without weights)."
@@ -463,9 +530,6 @@ def _weights_tensor(sample_weight, X):
         raise ValueError("sample_weight needs tensors or arrays, not a DataLoader")
     s = normalised_weights(_numpy(sample_weight), len(X))
     return torch.as_tensor(s, dtype=X.dtype, device=X.device)
-
-# %% ../nbs/03_training.ipynb #081919f2
-def _numpy(a): return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a
 
 # %% ../nbs/03_training.ipynb #0a9ddf2b
 def _validation_split(X, y, s, val_fraction, seed)->tuple:
@@ -476,17 +540,23 @@ def _validation_split(X, y, s, val_fraction, seed)->tuple:
     tr, va = perm[n_val:], perm[:n_val]
     return X[tr], y[tr], (None if s is None else s[tr]), X[va], y[va]
 
+# %% ../nbs/03_training.ipynb #c8ab68c8
+def _train_tensors(model, X, y, dt, dev, val_fraction)->tuple:
+    "The training data as tensors on the device, as wide as the model; a DataLoader as it is."
+    if isinstance(X, DataLoader):
+        if val_fraction: raise ValueError("val_fraction needs tensors or arrays, not a DataLoader; "
+                                          "pass a validation loader as X_test instead")
+        return X, y
+    X, y = to_tensors(X, y, dt, dev)
+    d = getattr(getattr(model, 'linear', None), 'in_features', X.shape[1])
+    if X.shape[1] != d:
+        raise ValueError(f"X_train has {X.shape[1]} features; the model expects {d}")
+    return X, y
+
 # %% ../nbs/03_training.ipynb #8b67cf9b
 def _fit_data(model, X_train, y_train, X_test, y_test, sample_weight, dt, dev, val_fraction, seed):
     "Tensors on the device (or the user's DataLoaders), weights, and a seeded validation split."
-    if isinstance(X_train, DataLoader):
-        if val_fraction: raise ValueError("val_fraction needs tensors or arrays, not a DataLoader; "
-                                          "pass a validation loader as X_test instead")
-    else:
-        X_train, y_train = to_tensors(X_train, y_train, dt, dev)
-        d = getattr(getattr(model, 'linear', None), 'in_features', X_train.shape[1])
-        if X_train.shape[1] != d:
-            raise ValueError(f"X_train has {X_train.shape[1]} features; the model expects {d}")
+    X_train, y_train = _train_tensors(model, X_train, y_train, dt, dev, val_fraction)
     if X_test is not None and not isinstance(X_test, DataLoader):
         X_test, y_test = to_tensors(X_test, y_test, dt, dev)
     s = _weights_tensor(sample_weight, X_train)
@@ -500,8 +570,10 @@ def distance_se(model:nn.Module, # a LinearNet
                )->float: # max_j |w_j − coef_j| / se_j
     "How far the model's coefficients are from the exact least-squares fit, in standard errors."
     coef, se = (np.asarray(a, np.float64) for a in reference)
-    return float(np.max(np.abs(model.linear.weight[0].detach().cpu().double().numpy() - coef) / se))
+    w = model.linear.weight[0].detach().cpu().double().numpy()
+    return float(np.max(np.abs(w - coef) / se))
 
+# %% ../nbs/03_training.ipynb #283b0d27
 def _record(hist, model, loss, lr, X_test, y_test, X_val, y_val, reference=None):
     "Append one epoch's metrics to `hist`; returns the validation MSE (or None)."
     hist.train_loss.append(loss); hist.lr.append(lr)
@@ -529,28 +601,75 @@ def averaged(model:nn.Module, # the model being trained
         with torch.no_grad():
             for p, o in zip(model.parameters(), own): p.copy_(o)
 
+# %% ../nbs/03_training.ipynb #50214091
+def _keep_average(model, run):
+    "At the end of an averaged run the model keeps the averaged parameters."
+    if run.averages is None or run.averages[0].k == 0: return
+    with torch.no_grad():
+        for p, a in zip(model.parameters(), run.averages): p.copy_(a.mean)
+
+# %% ../nbs/03_training.ipynb #5691cc89
+def _checked_epoch(model, data, opt, run, epoch, epochs, batch_size, seed, loss_fn, bar)->float:
+    "One epoch, checked by the monitor: the loss's trend, its value in the first and last epoch."
+    X, y, s = data[:3]
+    loss = train_epoch(model, X, y, opt, batch_size, seed, epoch, loss_fn, bar, s, run)
+    run.monitor.trend(loss, epoch)
+    if epoch in (0, epochs - 1) and not isinstance(X, DataLoader):   # the loss at θ, on all data
+        run.monitor.check(_start_loss(model, X, y, s, loss_fn, run.l2), epoch)
+    return loss
+
 # %% ../nbs/03_training.ipynb #5415ab2f
 def _one_epoch(model, data, opt, run, epoch, epochs, batch_size, seed, loss_fn, progress, hist):
     "Train one epoch under a progress bar, record it in `hist`; returns the validation MSE or None."
-    X_train, y_train, s, X_test, y_test, X_val, y_val = data
     bar = make_bar(progress, total=run.per_epoch, desc=f"epoch {epoch + 1}/{epochs}", unit='batch',
                    leave=False)
     lr_now = run.base_lrs[0] * run.factor()
     try:
-        loss = train_epoch(model, X_train, y_train, opt, batch_size, seed, epoch, loss_fn, bar, s,
-                           run)
-        run.monitor.trend(loss, epoch)
-        # the loss at θ, on all data
-        if epoch in (0, epochs - 1) and not isinstance(X_train, DataLoader):
-            run.monitor.check(_start_loss(model, X_train, y_train, s, loss_fn, run.l2), epoch)
-        with averaged(model, run):
-            v = _record(hist, model, loss, lr_now, X_test, y_test, X_val, y_val, run.reference)
+        loss = _checked_epoch(model, data, opt, run, epoch, epochs, batch_size, seed, loss_fn, bar)
+        with averaged(model, run): v = _record(hist, model, loss, lr_now, *data[3:], run.reference)
         if bar is not None:
-            bar.set_postfix(train_loss=f'{loss:.4g}', **({'test_loss': f'{hist.test_loss[-1]:.4g}'}
-                                                         if hist.test_loss else {}))
+            test = {'test_loss': f'{hist.test_loss[-1]:.4g}'} if hist.test_loss else {}
+            bar.set_postfix(train_loss=f'{loss:.4g}', **test)
     finally:
         if bar is not None: bar.close()
     return v
+
+# %% ../nbs/03_training.ipynb #73bc0172
+def _early_stop(hist, model, run, v, epoch, best, wait)->tuple:
+    "Keep the weights of a new best validation MSE `v`: returns (best, epochs without a new best)."
+    if v is None: return best, wait
+    if not v < best[0]: return best, wait + 1
+    with averaged(model, run): best = (v, copy.deepcopy(model.state_dict()))
+    hist.best_epoch = epoch + 1
+    return best, 0
+
+# %% ../nbs/03_training.ipynb #9f6c6ea1
+def _fit_run(model, data, optimizer, lr, momentum, weight_decay, batch_size, epochs, lr_schedule,
+             average, loss_fn, l2, reference)->tuple:
+    "The optimizer (built, or the user's own) and the run's state: (optimizer, run)."
+    opt = optimizer if isinstance(optimizer, torch.optim.Optimizer) else make_optimizer(
+        model, optimizer, lr, momentum, weight_decay)
+    run = new_run(model, data[0], data[1], opt, batch_size, epochs, lr_schedule, average, data[2],
+                  loss_fn, l2)
+    run.reference = reference
+    return opt, run
+
+# %% ../nbs/03_training.ipynb #3361163e
+def _epochs(model, data, opt, run, epochs, batch_size, seed, loss_fn, progress, patience,
+            log)->History:
+    "Run the epochs, logging, stopping early; the model ends with the best (or averaged) weights."
+    hist, best, wait = History(), (math.inf, None), 0
+    for epoch in range(epochs):
+        t0 = time.perf_counter()
+        v = _one_epoch(model, data, opt, run, epoch, epochs, batch_size, seed, loss_fn, progress,
+                       hist)
+        best, wait = _early_stop(hist, model, run, v, epoch, best, wait)
+        hist.seconds.append(time.perf_counter() - t0)
+        if log: print(hist.log_line(epoch), flush=True)
+        if patience is not None and wait >= patience: hist.stopped_early = epoch + 1 < epochs; break
+    if best[1] is not None: model.load_state_dict(best[1])   # the best validation epoch's weights
+    else: _keep_average(model, run)
+    return hist
 
 # %% ../nbs/03_training.ipynb #a16711f4
 def fit(model:nn.Module, # e.g. LinearNet(d, seed=0); moved to `device` and `dtype` in place
@@ -575,7 +694,7 @@ def fit(model:nn.Module, # e.g. LinearNet(d, seed=0); moved to `device` and `dty
         sample_weight=None, # optional (n,) weights s ≥ 0 of the training rows (squared error only)
         average:bool=False, # end with the Polyak–Ruppert average of the second half's iterates
         lr_schedule:str='constant', # 'constant', 'invscaling' or 'cosine' (gradients.scheduled_lr)
-        reference:tuple|None=None, # (coef, se) of the exact fit: History.dist_se, in standard errors
+        reference:tuple|None=None, # (coef, se) of the exact fit: History.dist_se, in se units
         l2=0.0, # L2 penalty in the checked gradient, a number or one per weight (LinearNet, MSE)
        )->History:
     "Train `model` for `epochs` epochs of mini-batch training; returns the per-epoch `History`."
@@ -585,34 +704,10 @@ def fit(model:nn.Module, # e.g. LinearNet(d, seed=0); moved to `device` and `dty
     model.to(device=dev, dtype=dt)
     data = _fit_data(model, X_train, y_train, X_test, y_test, sample_weight, dt, dev, val_fraction,
                      seed)
-    opt = optimizer if isinstance(optimizer, torch.optim.Optimizer) else make_optimizer(
-        model, optimizer, lr, momentum, weight_decay)
-    run = new_run(model, data[0], data[1], opt, batch_size, epochs, lr_schedule, average, data[2],
-                  loss_fn, l2)
-    run.reference = reference
-    hist, best, wait = History(), (math.inf, None), 0
-    for epoch in range(epochs):
-        t0 = time.perf_counter()
-        v = _one_epoch(model, data, opt, run, epoch, epochs, batch_size, seed, loss_fn, progress,
-                       hist)
-        if v is not None and v < best[0]:
-            with averaged(model, run): best = (v, copy.deepcopy(model.state_dict()))
-            wait, hist.best_epoch = 0, epoch + 1
-        elif v is not None: wait += 1
-        hist.seconds.append(time.perf_counter() - t0)
-        if log: print(hist.log_line(epoch), flush=True)
-        if patience is not None and wait >= patience: hist.stopped_early = epoch + 1 < epochs; break
-    # keep the best validation epoch's weights
-    if best[1] is not None: model.load_state_dict(best[1])
-    else: _keep_average(model, run)
-    return hist
-
-# %% ../nbs/03_training.ipynb #50214091
-def _keep_average(model, run):
-    "At the end of an averaged run the model keeps the averaged parameters."
-    if run.averages is None or run.averages[0].k == 0: return
-    with torch.no_grad():
-        for p, a in zip(model.parameters(), run.averages): p.copy_(a.mean)
+    opt, run = _fit_run(model, data, optimizer, lr, momentum, weight_decay, batch_size, epochs,
+                        lr_schedule, average, loss_fn, l2, reference)
+    return _epochs(model, data, opt, run, epochs, batch_size, seed, loss_fn, progress, patience,
+                   log)
 
 # %% ../nbs/03_training.ipynb #47f23ec0
 def train_linear(X_train, # training features (n, d)
