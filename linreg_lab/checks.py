@@ -245,7 +245,7 @@ def _column_absmax(X:np.ndarray)->np.ndarray:
 
 # %% ../nbs/00a_checks.ipynb #a1e45275
 def _block_moments(Z:np.ndarray, w:np.ndarray, centre:bool)->tuple:
-    "(weight, mean, weighted sum of squares about it) of one block (overwritten); the mean in two passes."
+    "(weight, mean, weighted sum of squares about it) of one block, overwritten; two-pass mean."
     W = float(w.sum())
     if not centre or W == 0: return W, np.zeros(Z.shape[1]), w @ np.square(Z, out=Z)
     m = w @ Z / W; Z -= m

@@ -542,9 +542,9 @@ def lre(estimate, # estimated value(s)
     return float(np.clip(digits, 0, 15).min())
 
 # %% ../nbs/04_solvers.ipynb #ccb9a970
-def _upper_cholesky(Zt:np.ndarray, # (k, m): the transpose of a C-ordered chunk (Fortran order, no copy)
-                   )->tuple: # (R with RᵀR = ZᵀZ, or None if not positive definite; R's reciprocal condition)
-    "Upper Cholesky factor of the Gram matrix ZᵀZ, formed by one symmetric rank-k update (BLAS syrk)."
+def _upper_cholesky(Zt:np.ndarray, # (k, m): a C-ordered chunk's transpose (Fortran order, no copy)
+                   )->tuple: # (R with RᵀR = ZᵀZ, None if not positive definite; 1/cond₁(R))
+    "Upper Cholesky factor of the Gram matrix ZᵀZ, from one symmetric rank-k update (BLAS syrk)."
     R, info = lapack.dpotrf(blas.dsyrk(1.0, Zt), lower=0, clean=1, overwrite_a=1)
     return (None, 0.0) if info != 0 else (R, float(lapack.dtrcon(R)[0]))
 
@@ -563,7 +563,7 @@ def _cholesky_qr2(Z:np.ndarray, # (m, k) C-ordered, columns of comparable norm; 
 # %% ../nbs/04_solvers.ipynb #6a96306e
 def _chunk_r(Z:np.ndarray, # (m, k) C-ordered and finite; overwritten
             )->np.ndarray: # R (≤ k, k) with RᵀR = ZᵀZ
-    "R factor of one chunk: CholeskyQR2 on columns scaled by powers of two, Householder QR when ill-conditioned."
+    "R of one chunk: CholeskyQR2 on power-of-two-scaled columns; Householder if ill-conditioned."
     big = np.maximum(Z.max(axis=0), -Z.min(axis=0))   # max |z| of each column
     nonzero = big > 0
     if not nonzero.all() and nonzero.any():
@@ -580,11 +580,12 @@ def _chunk_stats(Z:np.ndarray, # rows [x | y] of one chunk, (k, d+1), k ≥ 1, C
                  w:np.ndarray, # their weights, (k,), all > 0
                  centre:bool=True, # subtract the weighted mean (fit_intercept)
                 )->tuple: # (total weight, weighted mean, R of the centred weighted rows)
-    "Sufficient statistics of one chunk: total weight, mean (two-pass) and the R factor, computed in place."
+    "Sufficient statistics of one chunk, computed in place: total weight, two-pass mean, R factor."
     W, mean = float(w.sum()), np.zeros(Z.shape[1])
     if centre:
         mean = w @ Z / W; Z -= mean
-        shift = w @ Z / W; Z -= shift; mean += shift   # second pass: removes the rounding of the first
+        # second pass: removes the rounding of the first
+        shift = w @ Z / W; Z -= shift; mean += shift
     if not (w == 1).all(): Z *= np.sqrt(w)[:, None]
     return W, mean, _chunk_r(Z)
 
@@ -764,7 +765,8 @@ def _state_log_weights(state:dict)->float:
     "state['sum_log_weights'] as a float: any number below +inf, or a ValueError."
     v = state['sum_log_weights']
     if isinstance(v, np.ndarray) and v.ndim == 0: v = v.item()
-    number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    number = (isinstance(v, (int, float, np.integer, np.floating))
+              and not isinstance(v, (bool, np.bool_)))
     if not number or np.isnan(v) or v == np.inf:
         raise ValueError("state['sum_log_weights'] must be a number below +inf (-inf when a weight "
                          f"is 0); got {v!r}")
@@ -793,8 +795,8 @@ def _check_consistent(st:StreamingLstsq)->None:
         raise ValueError("state: mean must be zero when fit_intercept is False")
     if (st.absmax < 0).any(): raise ValueError("state: absmax must be >= 0")
     if (st.n_nonzero < st.n_samples) != (st.sum_log_weights == -np.inf):
-        raise ValueError(f"state: sum_log_weights={st.sum_log_weights} must be -inf exactly when a row "
-                         f"has weight 0 ({st.n_samples - st.n_nonzero} do)")
+        raise ValueError(f"state: sum_log_weights={st.sum_log_weights} must be -inf exactly when "
+                         f"a row has weight 0 ({st.n_samples - st.n_nonzero} do)")
 
 # %% ../nbs/04_solvers.ipynb #4d58a936
 @patch(cls_method=True)
