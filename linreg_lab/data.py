@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from fastcore.basics import patch
 from sklearn.model_selection import train_test_split
-from .checks import check_X, check_Xy, check_int, check_seed, column_scales
+from .checks import check_X, check_Xy, check_int, check_number, check_seed, column_scales
 
 # %% auto #0
 __all__ = ['NPY_DTYPE_KINDS', 'CREDIT_FEATURES', 'CREDIT_COEF', 'CREDIT_INTERCEPT', 'CREDIT_NOISE_STD', 'check_feature_names',
@@ -751,6 +751,19 @@ def tensors(self:Split, dtype=torch.float32, device='cpu')->tuple:
     t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)
     return t(self.X_train), t(self.y_train), t(self.X_test), t(self.y_test)
 
+# %% ../nbs/01_data.ipynb #c7f7099b
+def _split_sizes(n:int, # number of samples
+                 test_size, # a fraction in (0, 1) or a number of rows, as train_test_split takes it
+                )->tuple: # (n_train, n_test), both at least 1
+    "The sizes train_test_split makes, or a ValueError when a part would be empty."
+    if isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool): n_test = int(test_size)
+    else: n_test = math.ceil(check_number(test_size, 'test_size', low=0, high=1, low_open=True,
+                                          high_open=True) * n)
+    if not 1 <= n_test <= n - 1:
+        raise ValueError(f"test_size={test_size!r} splits {n} samples into {n - n_test} training and "
+                         f"{n_test} test rows: each part needs at least one; change test_size or add data")
+    return n - n_test, n_test
+
 # %% ../nbs/01_data.ipynb #74110881
 def split_scale(X, # features, (n, d)
                 y, # target, (n,) or (n, 1)
@@ -763,6 +776,7 @@ def split_scale(X, # features, (n, d)
     X, y = check_Xy(X, y, feature_names)
     seed = check_seed(seed)
     feature_names = _feature_names(feature_names, X.shape[1])
+    _split_sizes(len(y), test_size)
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed)
     cs = column_scales(X_tr) if scale else None
     mean, sc = (cs.mean, cs.scale) if scale else (np.zeros(X.shape[1]), np.ones(X.shape[1]))

@@ -95,7 +95,8 @@ def _prepare(X, y, w, # checked data; w None or (n,) non-negative
     ws, ys = (None if w is None else np.ldexp(w, -ew)), np.ldexp(y, -ey)
     W = float(len(y) if w is None else ws.sum())
     x_mean, y_mean = np.ldexp(cx.mean, -ex), float(np.ldexp(cy.mean[0], -ey))
-    s = np.where(cx.constant | (not scale), 1.0, np.ldexp(cx.scale, -ex) * np.sqrt(W))
+    with np.errstate(over='ignore'):   # a constant subnormal column's branch overflows, unused
+        s = np.where(cx.constant | (not scale), 1.0, np.ldexp(cx.scale, -ex) * np.sqrt(W))
     # a penalty past 2**1000 acts as infinite: clip it to stay finite
     with np.errstate(over='ignore'):
         lam = np.minimum(np.ldexp(alpha, -ew - 2 * ex.astype(np.int64)), 2.0**1000) / s**2
@@ -179,7 +180,8 @@ def _min_norm(qtz:np.ndarray, R:np.ndarray, P:np.ndarray, tol:float,
         Pr = Qb @ Qb.T
         x = s * (Pr @ (x / s))
         # S·P·(S⁻¹A⁺S⁻¹)·P·S: gives the true pseudo-inverse
-        Ainv = (s[:, None] * Pr) @ (Ainv / np.outer(s, s)) @ (Pr * s)
+        # (divided one factor at a time: s_i·s_j can underflow to 0 when both are tiny)
+        Ainv = (s[:, None] * Pr) @ (Ainv / s[:, None] / s) @ (Pr * s)
     return x, Ainv, r, sv
 
 # %% ../nbs/04_solvers.ipynb #b8bb5a61
