@@ -53,8 +53,8 @@ def _standard_l2(alpha:float, # ridge penalty in the closed-form objective's uni
     mean_w = 1.0 if sample_weight is None else np.ldexp(np.ldexp(sample_weight, -e).mean(), e)
     with np.errstate(over='ignore', under='ignore'): l2 = (np.sqrt(alpha / mean_w / n) / scale) ** 2
     if not np.isfinite(l2).all():
-        raise ValueError(f"alpha={alpha:g} on columns of scale down to {scale.min():.3g} is a penalty "
-                         "float64 cannot hold in standard units: use a closed-form solver")
+        raise ValueError(f"alpha={alpha:g} on columns of scale down to {scale.min():.3g} is a "
+                         "penalty float64 cannot hold in standard units: use a closed-form solver")
     return l2
 
 # %% ../nbs/06_estimator.ipynb #80145708
@@ -63,8 +63,8 @@ def _standardised_problem(X:np.ndarray, # (n, d) features
                           sample_weight:np.ndarray|None, # (n,) or None
                           fit_intercept:bool, # centre (True) or only scale (False)
                           alpha:float, # ridge penalty in the closed-form objective's units
-                         )->dict: # Z, t, s, l2 (to solve without intercept) and the statistics to map back
-    "The weighted ridge problem in standard units: Z, t, weights s of mean 1, one penalty per coefficient."
+                         )->dict: # Z, t, s, l2 (no intercept to solve for), statistics to map back
+    "The weighted ridge problem in standard units: Z, t, weights s of mean 1, penalties l2."
     cs = column_scales(X, sample_weight, fit_intercept)
     ys = column_scales(y[:, None], sample_weight, fit_intercept)
     Z, t = (X - cs.mean) / cs.scale * ~cs.constant, (y - ys.mean[0]) / ys.scale[0]
@@ -73,6 +73,18 @@ def _standardised_problem(X:np.ndarray, # (n, d) features
                 y_mean=float(ys.mean[0]), x_scale=cs.scale, y_scale=float(ys.scale[0]),
                 const=cs.constant)
 
+# %% ../nbs/06_estimator.ipynb #8953c746
+def _to_original_units(p:dict, # the standardised problem
+                       theta:np.ndarray, # (d,) its coefficients
+                       bias:float, # its intercept (0 unless the torch model's bias)
+                       fit_intercept:bool, # b from the means (True) or 0
+                      )->tuple: # (β, b) in the data's units
+    "β = s_y·θ/s, b = ȳ + s_y·bias − x̄ᵀβ; a ValueError if float64 cannot hold them."
+    with np.errstate(over='ignore', under='ignore'):
+        coef = check_representable(p['y_scale'] * theta / p['x_scale'], theta)
+        b = p['y_mean'] + p['y_scale'] * bias - p['x_mean'] @ coef if fit_intercept else 0.0
+    return coef, check_representable(b, 0.0, 'the intercept')
+
 # %% ../nbs/06_estimator.ipynb #2b9ba174
 class LinearRegressor(RegressorMixin, BaseEstimator):
     "Least squares (ridge with `alpha`), closed-form or iterative solvers; scikit-learn compatible."
@@ -80,7 +92,7 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
                  solver:str='auto', # closed forms auto, cholesky, qr, svd; iterative gd, sgd, torch
                  alpha:float=0.0, # ridge: minimise Σw(xβ + b − y)² + alpha‖β‖² (b not penalised)
                  fit_intercept:bool=True, # fit an intercept (by centring), or go through 0
-                 lr=None, # step on the standardised problem: a number; 'auto' (theory); None: 1/L, 0.1/L
+                 lr=None, # step in standard units: a number; 'auto' (theory); None: 1/L, 0.1/L
                  epochs:int=10, # passes over the data (sgd, torch)
                  batch_size:int=64, # mini-batch size (sgd, torch)
                  max_iter:int=10_000, # iteration cap (gd)
@@ -93,12 +105,14 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
         self.epochs, self.batch_size, self.max_iter, self.tol = epochs, batch_size, max_iter, tol
         self.optimizer, self.seed, self.device = optimizer, seed, device
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True   # densified, up to MAX_DENSE_FROM_SPARSE entries
-        return tags
+# %% ../nbs/06_estimator.ipynb #b4ec7ce5
+@patch
+def __sklearn_tags__(self:LinearRegressor):
+    tags = super(LinearRegressor, self).__sklearn_tags__()
+    tags.input_tags.sparse = True   # densified, up to MAX_DENSE_FROM_SPARSE entries
+    return tags
 
-# %% ../nbs/06_estimator.ipynb #fea5f0b7
+# %% ../nbs/06_estimator.ipynb #7707489e
 @patch
 def _check_params(self:LinearRegressor):
     "Every parameter checked once, in `fit` (scikit-learn's rule: `__init__` never validates)."
@@ -107,26 +121,26 @@ def _check_params(self:LinearRegressor):
     check_number(self.alpha, 'alpha', low=0)
     if not (isinstance(self.lr, str) and self.lr == 'auto'):
         try: check_number(self.lr, 'lr', low=0, low_open=True, allow_none=True)
-        except ValueError as e: raise ValueError(f"{e}, or lr='auto' (the step theory gives)") from None
+        except ValueError as e:
+            raise ValueError(f"{e}, or lr='auto' (the step theory gives)") from None
     for name in ('epochs', 'batch_size', 'max_iter'): check_int(getattr(self, name), name, low=1)
     check_number(self.tol, 'tol', low=0)
     check_seed(self.seed)
 
+# %% ../nbs/06_estimator.ipynb #d19c76c6
 @patch
 def _validate(self:LinearRegressor, X, y, sample_weight, reset:bool, allow_all_zero:bool=False):
     "scikit-learn's validation (NaN/inf, shapes, n_features_in_); densify X; check weights."
     try: X, y = validate_data(self, X, y, reset=reset, accept_sparse=('csr', 'csc', 'coo'),
-                              dtype=np.float64,
-                              y_numeric=True)
+                              dtype=np.float64, y_numeric=True)
     except ValueError as e:
         if 'could not convert string' not in str(e): raise
         raise ValueError(f"X and y must be numeric ({e}); encode text columns first, "
                          "e.g. with OneHotEncoder in a Pipeline") from None
-    return _densify(X), np.asarray(y, dtype=np.float64), check_sample_weight(sample_weight,
-                                                                             X.shape[0],
-                                                                             allow_all_zero)
+    X, y = _densify(X), np.asarray(y, dtype=np.float64)
+    return X, y, check_sample_weight(sample_weight, X.shape[0], allow_all_zero)
 
-# %% ../nbs/06_estimator.ipynb #46206ff8
+# %% ../nbs/06_estimator.ipynb #806b4d53
 @patch
 def _set_result(self:LinearRegressor, res:LstsqResult):
     "Fitted attributes from a closed-form `LstsqResult`."
@@ -136,6 +150,7 @@ def _set_result(self:LinearRegressor, res:LstsqResult):
     self.solver_ = res.solver if res.solver == self.solver else f"{self.solver}→{res.solver}"
     self.rank_, self.inference_, self._inference_error = int(res.rank), None, None
 
+# %% ../nbs/06_estimator.ipynb #7219b0f9
 @patch
 def _set_inference(self:LinearRegressor, X, y, sw):
     "`inference_`: classical inference of an unpenalised fit, without the rows (None: ridge)."
@@ -144,12 +159,13 @@ def _set_inference(self:LinearRegressor, X, y, sw):
     with warnings.catch_warnings():
         # collinearity and zero-df notes are part of summary()'s text
         warnings.simplefilter('ignore')
-        try: self.inference_ = replace(ols_inference(self.result_, X, y, sw, names=names), X=None,
-                                       y=None, weights=None)
+        try: inf = ols_inference(self.result_, X, y, sw, names=names)
         # e.g. a constant y (zero total sum of squares): the fit stands
         except (ArithmeticError, ValueError) as e:
             self._inference_error = f"{type(e).__name__}: {e}"
+        else: self.inference_ = replace(inf, X=None, y=None, weights=None)
 
+# %% ../nbs/06_estimator.ipynb #46206ff8
 @patch
 def fit(self:LinearRegressor, X, # features, (n, d): array-like, DataFrame or scipy.sparse
         y, # target, (n,)
@@ -170,11 +186,13 @@ def fit(self:LinearRegressor, X, # features, (n, d): array-like, DataFrame or sc
 @patch
 def _step_size(self:LinearRegressor, p:dict, # the standardised problem
               )->float|None: # the step for the loss of `loss_grad`
-    "The step on the standardised problem: `lr`; 'auto': `gradients.auto_step`'s; None: the default."
-    method, free_bias = ('gd' if self.solver == 'gd' else 'sgd'), self.solver == 'torch' and self.fit_intercept
+    "The step in standard units: `lr`; 'auto': `gradients.auto_step`'s; None: the default."
+    free_bias = self.solver == 'torch' and self.fit_intercept
     kw = dict(fit_intercept=free_bias, l2=p['l2'], sample_weight=p['s'])
-    if isinstance(self.lr, str): return gradients.auto_step(p['Z'], method, **kw).lr
-    if self.lr is None and self.solver != 'gd': return 0.1 * gradients.default_step_size(p['Z'], **kw)
+    if isinstance(self.lr, str):
+        return gradients.auto_step(p['Z'], 'gd' if self.solver == 'gd' else 'sgd', **kw).lr
+    if self.lr is None and self.solver != 'gd':
+        return 0.1 * gradients.default_step_size(p['Z'], **kw)
     return self.lr
 
 # %% ../nbs/06_estimator.ipynb #68eb375a
@@ -184,62 +202,81 @@ def _zero_net(d:int)->training.LinearNet:
     with torch.no_grad(): net.linear.weight.zero_(); net.linear.bias.zero_()
     return net
 
-# %% ../nbs/06_estimator.ipynb #97971332
+# %% ../nbs/06_estimator.ipynb #5a3ff24d
+@patch
+def _warn_rank(self:LinearRegressor, X, p:dict):
+    "The iterative solvers' RankDeficientWarnings: constant columns; n ≤ d without a penalty."
+    const = p['const']
+    if const.any() and not const.all() and self.fit_intercept:
+        warnings.warn(f"constant column{'s' if const.sum() > 1 else ''} "
+                      f"{np.flatnonzero(const).tolist()} cannot be told from the intercept: "
+                      "coefficient 0 (minimum-norm solution)", RankDeficientWarning)
+    if self.alpha == 0 and len(X) - self.fit_intercept < X.shape[1]:
+        warnings.warn(f"solver={self.solver!r} on an underdetermined problem (n={len(X)}, "
+                      f"d={X.shape[1]}) returns the minimum-norm solution of the standardised "
+                      "problem (smallest ‖Sβ‖, S the column scales), not the smallest ‖β‖ of the "
+                      "closed forms: use solver='auto' for that", RankDeficientWarning)
+
+# %% ../nbs/06_estimator.ipynb #765c76ba
+@patch
+def _set_iterative(self:LinearRegressor, coef, intercept, n_iter):
+    "Fitted attributes of an iterative fit: no `LstsqResult`, rank or inference."
+    self.coef_, self.intercept_, self.n_iter_ = coef, np.float64(intercept), n_iter
+    self.result_, self.solver_, self.rank_, self.inference_ = None, self.solver, None, None
+
+# %% ../nbs/06_estimator.ipynb #36db3de3
+@patch
+def _fit_constant(self:LinearRegressor, X, p:dict):
+    "No standardised column varies (one sample, constant columns): β = 0, b = ȳ, with a warning."
+    warnings.warn(f"all {X.shape[1]} columns are "
+                  f"constant{' after centring' if self.fit_intercept else ''}: "
+                  "coefficients are 0 (the minimum-norm solution)", RankDeficientWarning)
+    self._set_iterative(np.zeros(X.shape[1]), p['y_mean'], None)
+
+# %% ../nbs/06_estimator.ipynb #f028b486
+@patch
+def _run_gd(self:LinearRegressor, Z, t, lr, **penalty)->tuple:
+    "Gradient descent without intercept: (θ, 0.0, iterations); a ConvergenceWarning at max_iter."
+    r = gradients.gradient_descent(Z, t, lr=lr, max_iter=int(self.max_iter), tol=self.tol,
+                                   fit_intercept=False, **penalty)
+    if not r.converged:
+        warnings.warn(f"solver='gd' stopped after max_iter={self.max_iter} iterations without "
+                      f"reaching tol={self.tol}; increase max_iter", ConvergenceWarning)
+    return np.asarray(r.w, dtype=np.float64), 0.0, int(r.n_iter)
+
+# %% ../nbs/06_estimator.ipynb #323379c8
+@patch
+def _run_sgd(self:LinearRegressor, Z, t, lr, **penalty)->tuple:
+    "Mini-batch SGD without intercept: (θ, 0.0, epochs)."
+    # a diverging step raises gradients.DivergenceError, which names lr and the limit 2/L
+    r = gradients.sgd(Z, t, lr=lr, epochs=int(self.epochs), batch_size=int(self.batch_size),
+                      seed=self.seed, fit_intercept=False, **penalty)
+    return np.asarray(r.w, dtype=np.float64), 0.0, int(self.epochs)
+
+# %% ../nbs/06_estimator.ipynb #48dfea0b
+@patch
+def _run_torch(self:LinearRegressor, Z, t, lr, **penalty)->tuple:
+    "Torch loop from zero, float64, at lr/2 (`nn.MSELoss` is twice the loss): (θ, bias, epochs)."
+    model = _zero_net(Z.shape[1]).double()
+    opt = training.make_optimizer(model, self.optimizer, lr / 2)
+    # through the origin: the bias's group gets no steps and stays at 0
+    if not self.fit_intercept: opt.param_groups[-1]['lr'] = 0.0
+    training.fit(model, Z, t, epochs=int(self.epochs), batch_size=int(self.batch_size),
+                 optimizer=opt, seed=self.seed, device=self.device, dtype=torch.float64,
+                 progress=False, log=False, **penalty)
+    theta = model.linear.weight.detach().cpu().double().numpy().ravel()
+    return theta, float(model.linear.bias.detach().cpu()), int(self.epochs)
+
+# %% ../nbs/06_estimator.ipynb #9e534986
 @patch
 def _fit_iterative(self:LinearRegressor, X, y, sw):
     "gd / sgd / torch on the standardised problem; coefficients mapped back to original units."
     p = _standardised_problem(X, y, sw, self.fit_intercept, float(self.alpha))
-    Z, t, bias, penalty = p['Z'], p['t'], 0.0, dict(l2=p['l2'], sample_weight=p['s'])
-    if p['const'].any() and not p['const'].all() and self.fit_intercept:
-        warnings.warn(f"constant column{'s' if p['const'].sum() > 1 else ''} "
-                      f"{np.flatnonzero(p['const']).tolist()} "
-                      "cannot be told from the intercept: coefficient 0 (minimum-norm solution)",
-                      RankDeficientWarning)
-    if self.alpha == 0 and len(X) - self.fit_intercept < X.shape[1]:
-        warnings.warn(f"solver={self.solver!r} on an underdetermined problem (n={len(X)}, "
-                      f"d={X.shape[1]}) returns the "
-                      "minimum-norm solution of the standardised problem (smallest ‖Sβ‖, S the "
-                      "column scales), not the "
-                      "smallest ‖β‖ of the closed forms: use solver='auto' for that",
-                      RankDeficientWarning)
-    # every standardised column is zero (one sample, or only constant columns): nothing to learn
-    if not Z.any():
-        warnings.warn(f"all {X.shape[1]} columns are "
-                      f"constant{' after centring' if self.fit_intercept else ''}: "
-                      "coefficients are 0 (the minimum-norm solution)", RankDeficientWarning)
-        self.coef_, self.intercept_ = np.zeros(X.shape[1]), np.float64(p['y_mean'])
-        self.n_iter_ = None
-        self.result_, self.solver_, self.rank_, self.inference_ = None, self.solver, None, None
-        return
-    lr = self._step_size(p)
-    if self.solver == 'gd':
-        r = gradients.gradient_descent(Z, t, lr=lr, max_iter=int(self.max_iter), tol=self.tol,
-                                       fit_intercept=False, **penalty)
-        theta, self.n_iter_ = np.asarray(r.w, dtype=np.float64), int(r.n_iter)
-        if not r.converged:
-            warnings.warn(f"solver='gd' stopped after max_iter={self.max_iter} iterations without "
-                          f"reaching tol={self.tol}; "
-                          "increase max_iter", ConvergenceWarning)
-    elif self.solver == 'sgd':
-        # a diverging step raises gradients.DivergenceError, which names lr and the limit 2/L
-        r = gradients.sgd(Z, t, lr=lr, epochs=int(self.epochs), batch_size=int(self.batch_size),
-                          seed=self.seed, fit_intercept=False, **penalty)
-        theta, self.n_iter_ = np.asarray(r.w, dtype=np.float64), int(self.epochs)
-    else:
-        model = _zero_net(Z.shape[1]).double()
-        opt = training.make_optimizer(model, self.optimizer, lr / 2)
-        # through the origin: the bias's group gets no steps and stays at 0
-        if not self.fit_intercept: opt.param_groups[-1]['lr'] = 0.0
-        training.fit(model, Z, t, epochs=int(self.epochs), batch_size=int(self.batch_size), optimizer=opt,
-                     seed=self.seed, device=self.device, dtype=torch.float64, progress=False, log=False,
-                     **penalty)
-        theta = model.linear.weight.detach().cpu().double().numpy().ravel()
-        bias, self.n_iter_ = float(model.linear.bias.detach().cpu()), int(self.epochs)
-    with np.errstate(over='ignore', under='ignore'):
-        self.coef_ = check_representable(p['y_scale'] * theta / p['x_scale'], theta)
-        b = p['y_mean'] + p['y_scale'] * bias - p['x_mean'] @ self.coef_ if self.fit_intercept else 0.0
-    self.intercept_ = np.float64(check_representable(b, 0.0, 'the intercept'))
-    self.result_, self.solver_, self.rank_, self.inference_ = None, self.solver, None, None
+    self._warn_rank(X, p)
+    if not p['Z'].any(): return self._fit_constant(X, p)   # one sample, or only constant columns
+    run = {'gd': self._run_gd, 'sgd': self._run_sgd, 'torch': self._run_torch}[self.solver]
+    theta, bias, n_iter = run(p['Z'], p['t'], self._step_size(p), l2=p['l2'], sample_weight=p['s'])
+    self._set_iterative(*_to_original_units(p, theta, bias, self.fit_intercept), n_iter)
 
 # %% ../nbs/06_estimator.ipynb #554ce0eb
 @patch
@@ -250,7 +287,7 @@ def predict(self:LinearRegressor, X, # features, (m, d), the columns seen in fit
     X = validate_data(self, X, reset=False, accept_sparse=('csr', 'csc', 'coo'), dtype=np.float64)
     return np.asarray(X @ self.coef_, dtype=np.float64).ravel() + self.intercept_
 
-# %% ../nbs/06_estimator.ipynb #8c524ccd
+# %% ../nbs/06_estimator.ipynb #c291d281
 def _has_exact_partial_fit(est)->bool:
     "`available_if`: True for the closed forms; else an AttributeError that says why."
     if est.solver not in SOLVERS:
@@ -258,6 +295,37 @@ def _has_exact_partial_fit(est)->bool:
                              f"{SOLVERS}; solver={est.solver!r}")
     return True
 
+# %% ../nbs/06_estimator.ipynb #2e5099e7
+def raw_condition_from_state(st:StreamingLstsq)->float:
+    "σ_max/σ_min of √W·[1 | X] from a state: [[√W, √W x̄ᵀ], [0, R_xx]] has its Gram matrix."
+    Rx = st.R_xx
+    sW = np.sqrt(st.sum_weights)
+    M = np.block([[np.array([[sW]]), sW * st.x_mean[None]],
+                  [np.zeros((len(Rx), 1)), Rx]]) if st.fit_intercept else Rx
+    s = np.linalg.svd(M, compute_uv=False)
+    return float(s[0] / s[-1]) if s[-1] > 0 else np.inf
+
+# %% ../nbs/06_estimator.ipynb #836dd57f
+@patch
+def _set_stream_inference(self:LinearRegressor):
+    "`inference_` of the rows streamed so far (classical; None for ridge)."
+    if self.result_.alpha > 0: return
+    names = list(self.feature_names_in_) if hasattr(self, 'feature_names_in_') else None
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        self.inference_ = summary_inference(self.result_, self._stream.tss, names,
+                                            self._stream.sum_log_weights,
+                                            raw_condition_from_state(self._stream))
+
+# %% ../nbs/06_estimator.ipynb #a4f166ca
+@patch
+def _solve_stream(self:LinearRegressor)->LinearRegressor:
+    "Coefficients and inference from `self._stream`, the statistics of every row so far."
+    self._set_result(self._stream.solve(self.solver, float(self.alpha)))
+    self._set_stream_inference()
+    return self
+
+# %% ../nbs/06_estimator.ipynb #cfe1e599
 def partial_fit(self:LinearRegressor, X, # a chunk of features, (k, d); the same columns every time
                 y, # the chunk's targets, (k,)
                 sample_weight=None, # (k,) non-negative weights; None = ones
@@ -276,50 +344,29 @@ def partial_fit(self:LinearRegressor, X, # a chunk of features, (k, d); the same
 
 LinearRegressor.partial_fit = available_if(_has_exact_partial_fit)(partial_fit)
 
-# %% ../nbs/06_estimator.ipynb #e374ee7d
-def raw_condition_from_state(st:StreamingLstsq)->float:
-    "σ_max/σ_min of √W·[1 | X] from a state: [[√W, √W x̄ᵀ], [0, R_xx]] has its Gram matrix."
-    Rx = st.R_xx
-    sW = np.sqrt(st.sum_weights)
-    M = np.block([[np.array([[sW]]), sW * st.x_mean[None]],
-                  [np.zeros((len(Rx), 1)), Rx]]) if st.fit_intercept else Rx
-    s = np.linalg.svd(M, compute_uv=False)
-    return float(s[0] / s[-1]) if s[-1] > 0 else np.inf
-
+# %% ../nbs/06_estimator.ipynb #aed74887
 @patch
-def _set_stream_inference(self:LinearRegressor):
-    "`inference_` of the rows streamed so far (classical; None for ridge)."
-    if self.result_.alpha > 0: return
-    names = list(self.feature_names_in_) if hasattr(self, 'feature_names_in_') else None
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        self.inference_ = summary_inference(self.result_, self._stream.tss, names,
-                                            self._stream.sum_log_weights,
-                                            raw_condition_from_state(self._stream))
+def _check_stream(self:LinearRegressor, stream):
+    "`fit_stream`'s checks: a closed form, valid parameters, a matching `StreamingLstsq` with data."
+    _has_exact_partial_fit(self); self._check_params()
+    if not isinstance(stream, StreamingLstsq):
+        raise TypeError(f"fit_stream needs a StreamingLstsq; got {type(stream).__name__}")
+    if stream.fit_intercept != self.fit_intercept or stream.sum_weights == 0:
+        raise ValueError("fit_stream needs data with positive weight and "
+                         f"fit_intercept={self.fit_intercept}; got {stream!r}")
 
-@patch
-def _solve_stream(self:LinearRegressor)->LinearRegressor:
-    "Coefficients and inference from `self._stream`, the statistics of every row so far."
-    self._set_result(self._stream.solve(self.solver, float(self.alpha)))
-    self._set_stream_inference()
-    return self
-
-# %% ../nbs/06_estimator.ipynb #c67e0242
+# %% ../nbs/06_estimator.ipynb #1edb3e56
 @patch
 def fit_stream(self:LinearRegressor, stream:StreamingLstsq, # the statistics of every row
                feature_names=None, # the columns' names, or None
               )->LinearRegressor: # self, fitted as `fit` on those rows would be
     "Fit from a `StreamingLstsq` alone (closed forms): coefficients, `summary()`, intervals."
-    _has_exact_partial_fit(self); self._check_params()
-    if not isinstance(stream, StreamingLstsq):
-        raise TypeError(f"fit_stream needs a StreamingLstsq; got {type(stream).__name__}")
-    if stream.fit_intercept != self.fit_intercept or stream.sum_weights == 0:
-        raise ValueError(f"fit_stream needs data with positive weight and fit_intercept={self.fit_intercept}; "
-                         f"got {stream!r}")
+    self._check_stream(stream)
     self._stream, self.n_features_in_ = stream, stream.n_features
     self.__dict__.pop('feature_names_in_', None)
-    if feature_names is not None: self.feature_names_in_ = np.asarray(
-        check_feature_names(feature_names, stream.n_features), dtype=object)
+    if feature_names is not None:
+        names = check_feature_names(feature_names, stream.n_features)
+        self.feature_names_in_ = np.asarray(names, dtype=object)
     return self._solve_stream()
 
 # %% ../nbs/06_estimator.ipynb #e1f06ca4
@@ -336,32 +383,17 @@ def _inference(self:LinearRegressor)->OLSInference:
     else: why = f"it could not be computed for these data ({self._inference_error})"
     raise ValueError(f"no inference for this model: {why}")
 
-# %% ../nbs/06_estimator.ipynb #7387dbff
+# %% ../nbs/06_estimator.ipynb #c2d0ee81
 @patch
-def inference(self:LinearRegressor, X, # the rows the model was fitted on, (n, d)
-              y, # their targets
-              sample_weight=None, # the weights it was fitted with
-              cov_type:str='nonrobust', # one of inference.COV_TYPES
-              cov_kwds:dict|None=None, # {'groups': g} (cluster), {'maxlags': L} (HAC)
-             )->OLSInference: # with the rows: robust types, influence, diagnostics, plots
-    "Full inference on the training rows, once they are checked to give the coefficients back."
-    self._inference()                        # refuses iterative and ridge fits, with the reason
-    X, y, sw = self._validate(X, y, sample_weight, reset=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', RankDeficientWarning)
-        res = lstsq(X, y, solver=self.solver, fit_intercept=self.fit_intercept, sample_weight=sw)
-    gap = np.max(np.abs(X @ (res.coef - self.coef_) + (res.intercept - self.intercept_)),
-                 initial=0.0)
-    spread = np.max(np.abs(y - res.y_mean), initial=0.0)
-    if not gap <= 1e-8 * spread + np.finfo(np.float64).tiny:
-        raise ValueError("these data do not give the fitted coefficients back (the refit's "
-                         "predictions differ by "
-                         f"{gap:.3g}, spread of y {spread:.3g}): pass the X, y and sample_weight "
-                         "the model was fitted on")
-    names = list(self.inference_.names[int(self.fit_intercept):])
-    return ols_inference(res, X, y, sw, names=names, cov_type=cov_type, cov_kwds=cov_kwds)
+def _renamed(self:LinearRegressor, inf:OLSInference, feature_names)->OLSInference:
+    "`inf` with the features renamed (the intercept stays 'const'); one name per feature."
+    names = [str(s) for s in feature_names]
+    if len(names) != self.n_features_in_:
+        raise ValueError(f"feature_names has {len(names)} names but the model has "
+                         f"{self.n_features_in_} features")
+    return replace(inf, names=(['const'] if inf.names[0] == 'const' else []) + names)
 
-# %% ../nbs/06_estimator.ipynb #5d82e42a
+# %% ../nbs/06_estimator.ipynb #745b6c33
 @patch
 def summary(self:LinearRegressor, alpha:float=0.05, # 1 - confidence level of the intervals
             feature_names=None, # row names; None: `feature_names_in_` or x1, x2, …
@@ -371,17 +403,12 @@ def summary(self:LinearRegressor, alpha:float=0.05, # 1 - confidence level of th
             sample_weight=None, # the training weights
            )->str: # the text table
     "statsmodels-style table; the diagnostics block when given the rows."
-    inf = self.inference(X, y, sample_weight, cov_type,
-                         cov_kwds) if X is not None or y is not None else \
-        self._inference().with_cov(cov_type, cov_kwds)
-    if feature_names is not None:
-        names = [str(s) for s in feature_names]
-        if len(names) != self.n_features_in_:
-            raise ValueError(f"feature_names has {len(names)} names but the model has "
-                             f"{self.n_features_in_} features")
-        inf = replace(inf, names=(['const'] if inf.names[0] == 'const' else []) + names)
+    if X is not None or y is not None: inf = self.inference(X, y, sample_weight, cov_type, cov_kwds)
+    else: inf = self._inference().with_cov(cov_type, cov_kwds)
+    if feature_names is not None: inf = self._renamed(inf, feature_names)
     return inf.summary(alpha)
 
+# %% ../nbs/06_estimator.ipynb #929d18f4
 @patch
 def predict_interval(self:LinearRegressor, X, # points (m, d)
                      alpha:float=0.05, # 1 - confidence level, in (0, 1)
@@ -393,3 +420,34 @@ def predict_interval(self:LinearRegressor, X, # points (m, d)
     X = _densify(validate_data(self, X, reset=False, accept_sparse=('csr', 'csc', 'coo'),
                                dtype=np.float64))
     return inf.predict_interval(X, alpha=alpha, kind=kind, weights=weights)
+
+# %% ../nbs/06_estimator.ipynb #32cc2293
+@patch
+def _refit(self:LinearRegressor, X, y, sw)->LstsqResult:
+    "`lstsq` on validated rows, checked to give the fitted coefficients back (else a ValueError)."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RankDeficientWarning)
+        res = lstsq(X, y, solver=self.solver, fit_intercept=self.fit_intercept, sample_weight=sw)
+    gap = np.max(np.abs(X @ (res.coef - self.coef_) + (res.intercept - self.intercept_)),
+                 initial=0.0)
+    spread = np.max(np.abs(y - res.y_mean), initial=0.0)
+    if not gap <= 1e-8 * spread + np.finfo(np.float64).tiny:
+        raise ValueError("these data do not give the fitted coefficients back (the refit's "
+                         f"predictions differ by {gap:.3g}, spread of y {spread:.3g}): pass the "
+                         "X, y and sample_weight the model was fitted on")
+    return res
+
+# %% ../nbs/06_estimator.ipynb #daeae3e3
+@patch
+def inference(self:LinearRegressor, X, # the rows the model was fitted on, (n, d)
+              y, # their targets
+              sample_weight=None, # the weights it was fitted with
+              cov_type:str='nonrobust', # one of inference.COV_TYPES
+              cov_kwds:dict|None=None, # {'groups': g} (cluster), {'maxlags': L} (HAC)
+             )->OLSInference: # with the rows: robust types, influence, diagnostics, plots
+    "Full inference on the training rows, once they are checked to give the coefficients back."
+    self._inference()                        # refuses iterative and ridge fits, with the reason
+    X, y, sw = self._validate(X, y, sample_weight, reset=False)
+    res = self._refit(X, y, sw)
+    names = list(self.inference_.names[int(self.fit_intercept):])
+    return ols_inference(res, X, y, sw, names=names, cov_type=cov_type, cov_kwds=cov_kwds)
