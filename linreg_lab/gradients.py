@@ -23,18 +23,19 @@ __all__ = ['BLOCK_BYTES', 'SGD_BLOWUP', 'SGD_GROWTH', 'ROUNDING', 'LR_SCHEDULES'
 # %% ../nbs/02_gradients.ipynb #3ba80072
 def _to_numpy(a): return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a
 
-# %% ../nbs/02_gradients.ipynb #000d4e6e
+# %% ../nbs/02_gradients.ipynb #335abc92
+def _float_error(X, kind:str, fix:str)->TypeError:
+    "The error for a non-floating `X`: its dtype, and the call that fixes it."
+    return TypeError(f"X has dtype {X.dtype}; a floating-point {kind} is needed ({fix})")
+
+# %% ../nbs/02_gradients.ipynb #bcb774f6
 def _converter(X):
     "X (as an array or tensor) and a function that puts any argument in X's type, dtype and device."
     if isinstance(X, torch.Tensor):
-        if not X.is_floating_point():
-            raise TypeError(f"X has dtype {X.dtype}; a floating-point tensor is needed "
-                            "(X.double())")
+        if not X.is_floating_point(): raise _float_error(X, 'tensor', 'X.double()')
         return X, lambda a: torch.as_tensor(a, dtype=X.dtype, device=X.device)
     X = np.asarray(X)
-    if X.dtype.kind != 'f':
-        raise TypeError(f"X has dtype {X.dtype}; a floating-point array is needed "
-                        "(X.astype(np.float64))")
+    if X.dtype.kind != 'f': raise _float_error(X, 'array', 'X.astype(np.float64)')
     return X, lambda a: np.asarray(_to_numpy(a), dtype=X.dtype)
 
 # %% ../nbs/02_gradients.ipynb #ad96fa67
@@ -47,7 +48,7 @@ def _check_shape(a, shape, name, X):
 def check_l2(l2, # a number >= 0, or one per weight (d,)
              d:int, # number of weights
             ): # float, or a float64 array (d,)
-    "The L2 penalty: one number for every weight, or one per weight (ridge with per-feature scales)."
+    "The checked L2 penalty: one number for every weight, or one per weight."
     if np.ndim(l2) == 0: return check_number(l2, 'l2', low=0)
     a = np.asarray(_to_numpy(l2), dtype=np.float64)
     if a.shape != (d,) or not np.isfinite(a).all() or (a < 0).any():
@@ -55,7 +56,22 @@ def check_l2(l2, # a number >= 0, or one per weight (d,)
                          f"got an array of shape {a.shape}")
     return a
 
-# %% ../nbs/02_gradients.ipynb #46c5ea3e
+# %% ../nbs/02_gradients.ipynb #85a7eff8
+def _check_2d(X):
+    "A ValueError unless X is a non-empty 2-D (n_samples, n_features) array."
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {tuple(X.shape)}")
+    if 0 in X.shape: raise ValueError(f"X is empty: shape {tuple(X.shape)}")
+
+# %% ../nbs/02_gradients.ipynb #12707560
+def _as_scalar(b, conv):
+    "The intercept `b` in X's type (by `conv`), 0-d; a ValueError unless it is one number."
+    b = conv(b)
+    if b.numel() != 1 if isinstance(b, torch.Tensor) else b.size != 1:
+        raise ValueError(f"b must be a scalar, got shape {tuple(b.shape)}")
+    return b.reshape(())
+
+# %% ../nbs/02_gradients.ipynb #a33a47b5
 def prepare_inputs(X, # features (n, d): numpy array or torch tensor of a floating dtype
                    y, # targets (n,) or (n, 1)
                    w, # weights (d,)
@@ -64,17 +80,11 @@ def prepare_inputs(X, # features (n, d): numpy array or torch tensor of a floati
                   )->tuple: # (X, y (n,), w (d,), b 0-d or None), in X's type, dtype and device
     "Check a linear model's loss arguments; return them in `X`'s array type and floating dtype."
     X, conv = _converter(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {tuple(X.shape)}")
-    if 0 in X.shape: raise ValueError(f"X is empty: shape {tuple(X.shape)}")
+    _check_2d(X)
     y, w = conv(y), conv(w)
     if y.ndim == 2 and y.shape[1] == 1: y = y.reshape(-1)
     _check_shape(y, X.shape[:1], 'y', X); _check_shape(w, X.shape[1:], 'w', X)
-    if b is not None:
-        b = conv(b)
-        if b.numel() != 1 if isinstance(b, torch.Tensor) else b.size != 1:
-            raise ValueError(f"b must be a scalar, got shape {tuple(b.shape)}")
-        b = b.reshape(())
+    if b is not None: b = _as_scalar(b, conv)
     check_l2(l2, X.shape[1])
     return X, y, w, b
 
@@ -88,11 +98,12 @@ def normalised_weights(sample_weight, # None, or n non-negative weights, not all
     s = s / s.max()   # first to [0, 1]: the mean of weights near the float64 maximum would overflow
     return s / s.mean()
 
-# %% ../nbs/02_gradients.ipynb #bd4b0e5d
+# %% ../nbs/02_gradients.ipynb #fa672b84
 def _penalty(l2, w):
     "(1/2)·Σ l2_j w_j² (0 without a penalty): l2 a number or one per weight."
     return (w @ (l2 * w)) / 2 if np.ndim(l2) or l2 else 0
 
+# %% ../nbs/02_gradients.ipynb #c4de9df1
 def mse_loss(X, # features (n, d): numpy array or torch tensor of a floating dtype
              y, # targets (n,) or (n, 1)
              w, # weights (d,)
@@ -108,19 +119,23 @@ def mse_loss(X, # features (n, d): numpy array or torch tensor of a floating dty
     loss = (r @ (r if s is None else conv(s) * r)) / (2 * X.shape[0])
     return loss + _penalty(conv(l2) if np.ndim(l2) else l2, w)
 
-# %% ../nbs/02_gradients.ipynb #707e9b7e
-def cache_bytes(level:int=2, # cache level: 1, 2 or 3
-               )->int|None: # bytes, or None where the operating system does not say
-    "Size of one core's level-`level` data cache, from `sysconf` or `/sys` (Linux)."
-    try: v = os.sysconf(f'SC_LEVEL{level}_CACHE_SIZE')
-    except (ValueError, OSError, AttributeError): v = 0
-    if v and v > 0: return int(v)
+# %% ../nbs/02_gradients.ipynb #565a77c8
+def _sysfs_cache(level:int)->int|None:
+    "Size in bytes of cpu0's level-`level` cache from Linux's `/sys`, or None."
     for f in glob.glob('/sys/devices/system/cpu/cpu0/cache/index*/'):
         try: lvl, size = (Path(f, n).read_text().strip() for n in ('level', 'size'))
         except OSError: continue
         if lvl == str(level) and size[:-1].isdigit():
             return int(size[:-1]) * {'K': 1 << 10, 'M': 1 << 20}.get(size[-1], 1)
     return None
+
+# %% ../nbs/02_gradients.ipynb #717e35e4
+def cache_bytes(level:int=2, # cache level: 1, 2 or 3
+               )->int|None: # bytes, or None where the operating system does not say
+    "Size of one core's level-`level` data cache, from `sysconf` or `/sys` (Linux)."
+    try: v = os.sysconf(f'SC_LEVEL{level}_CACHE_SIZE')
+    except (ValueError, OSError, AttributeError): v = 0
+    return int(v) if v and v > 0 else _sysfs_cache(level)
 
 # half the L2 cache (fallback 2 MiB): a block of X stays cached
 BLOCK_BYTES = (cache_bytes(2) or 1 << 21) // 2
@@ -163,6 +178,21 @@ def _loss_grad_blocks(X, y, w, b, l2, s, out):
 # %% ../nbs/02_gradients.ipynb #6a881a0e
 def _view(t): return None if t is None else t.detach().resolve_conj().resolve_neg().numpy()
 
+# %% ../nbs/02_gradients.ipynb #5cad75be
+def _loss_grad_torch(X, y, w, b, l2, s, out)->tuple:
+    "`loss_grad` for tensors: (loss, grad_w, grad_b or None), tensors in X's dtype."
+    if X.device.type != 'cpu' or X.dtype not in (torch.float32, torch.float64):
+        with torch.no_grad():   # GPU and half precision: torch's own matrix products
+            return _loss_grad_blocks(X, y, w.detach(), None if b is None else b.detach(), l2,
+                                     s, out)
+    # float32/64 on the CPU: numpy's matrix-vector products on zero-copy views, about twice as
+    # fast as torch's there (benchmarks/gradient.py)
+    s, o, l2 = _view(s), _view(out), (_view(l2) if torch.is_tensor(l2) else l2)
+    loss, gw, gb = _loss_grad_blocks(*map(_view, (X, y, w, b)), l2, s, o)
+    as_t = lambda v: torch.as_tensor(v, dtype=X.dtype)
+    gw = out if out is not None else torch.from_numpy(gw)
+    return as_t(loss), gw, (None if b is None else as_t(gb))
+
 # %% ../nbs/02_gradients.ipynb #056d7a95
 def loss_grad(X, # features (n, d), numpy array or tensor, already checked (`prepare_inputs`)
               y, # targets (n,), in X's type and dtype
@@ -173,18 +203,8 @@ def loss_grad(X, # features (n, d), numpy array or tensor, already checked (`pre
               out=None, # optional (d,) buffer, in X's type, that receives grad_w
              )->tuple: # (loss, grad_w, grad_b or None), in X's type and dtype
     "THE gradient: the loss `Σsᵢrᵢ²/2m + (l2/2)‖w‖²` and its gradient, in one blocked pass over X."
-    if not isinstance(X, torch.Tensor): return _loss_grad_blocks(X, y, w, b, l2, sample_weight, out)
-    if X.device.type != 'cpu' or X.dtype not in (torch.float32, torch.float64):
-        with torch.no_grad():   # GPU and half precision: torch's own matrix products
-            return _loss_grad_blocks(X, y, w.detach(), None if b is None else b.detach(), l2,
-                                     sample_weight, out)
-    # float32/64 on the CPU: numpy's matrix-vector products on zero-copy views, about twice as
-    # fast as torch's there (benchmarks/gradient.py)
-    s, o, l2 = _view(sample_weight), _view(out), (_view(l2) if torch.is_tensor(l2) else l2)
-    loss, gw, gb = _loss_grad_blocks(*map(_view, (X, y, w, b)), l2, s, o)
-    as_t = lambda v: torch.as_tensor(v, dtype=X.dtype)
-    gw = out if out is not None else torch.from_numpy(gw)
-    return as_t(loss), gw, (None if b is None else as_t(gb))
+    if isinstance(X, torch.Tensor): return _loss_grad_torch(X, y, w, b, l2, sample_weight, out)
+    return _loss_grad_blocks(X, y, w, b, l2, sample_weight, out)
 
 # %% ../nbs/02_gradients.ipynb #bbb4a1b3
 def mse_grad(X, # features (n, d): numpy array or torch tensor of a floating dtype
@@ -200,12 +220,12 @@ def mse_grad(X, # features (n, d): numpy array or torch tensor of a floating dty
     l2 = conv(l2) if np.ndim(l2) else l2
     return loss_grad(X, y, w, b, l2, None if s is None else conv(s))[1:]
 
-# %% ../nbs/02_gradients.ipynb #11cdc97f
+# %% ../nbs/02_gradients.ipynb #b58eb434
 def _as_torch(a, dtype):
     if isinstance(a, torch.Tensor): return a.to(dtype)
     return torch.as_tensor(np.asarray(a), dtype=dtype)
 
-# %% ../nbs/02_gradients.ipynb #a8fedf3e
+# the torch dtype of a numpy array for autograd (default float64)
 _TORCH_OF = {np.dtype(np.float32): torch.float32, np.dtype(np.float16): torch.float16}
 
 # %% ../nbs/02_gradients.ipynb #73fb6d08
@@ -234,6 +254,17 @@ def autograd_grad(X, # features (n, d): numpy array or torch tensor of a floatin
     out = (wt.grad, None if b is None else bt.grad)
     return out if is_t else tuple(None if g is None else g.numpy() for g in out)
 
+# %% ../nbs/02_gradients.ipynb #3a864b45
+def _central_diff(f, theta, h:float)->np.ndarray:
+    "Central differences of `f` at `theta`, with the step h·max(1, |θ_j|) in coordinate j."
+    g = np.empty_like(theta)
+    for j in range(theta.size):
+        step = h * max(1.0, abs(theta[j]))
+        tp, tm = theta.copy(), theta.copy()
+        tp[j] += step; tm[j] -= step
+        g[j] = (f(tp) - f(tm)) / (tp[j] - tm[j])
+    return g
+
 # %% ../nbs/02_gradients.ipynb #dd3e0f9a
 def numerical_grad(X, # features (n, d)
                    y, # targets
@@ -251,12 +282,7 @@ def numerical_grad(X, # features (n, d)
     theta = np.append(f64(w).ravel(), [] if b is None else f64(b).ravel())
     d, fn = (X.shape[1] if X.ndim == 2 else 0), _the_loss(loss, sample_weight)
     f = lambda t: float(fn(X, y, t[:d], None if b is None else t[d], l2))
-    g = np.empty_like(theta)
-    for j in range(theta.size):
-        step = h * max(1.0, abs(theta[j]))
-        tp, tm = theta.copy(), theta.copy()
-        tp[j] += step; tm[j] -= step
-        g[j] = (f(tp) - f(tm)) / (tp[j] - tm[j])
+    g = _central_diff(f, theta, h)
     out = (g[:d], None if b is None else g[d])
     return tuple(None if o is None else torch.as_tensor(o) for o in out) if is_t else out
 
@@ -274,6 +300,16 @@ def rel_error(a, # an array, tensor, scalar, or tuple of them (None entries are 
     scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), np.finfo(np.float64).tiny)
     return float(np.max(np.abs(a - b) / scale))
 
+# %% ../nbs/02_gradients.ipynb #57158324
+def _caster(X, dtype):
+    "A function putting an argument in `dtype`: a tensor on X's device if X is one, else an array."
+    is_t = isinstance(dtype, torch.dtype)
+    if isinstance(X, torch.Tensor):
+        tdt = dtype if is_t else torch.from_numpy(np.zeros(0, dtype)).dtype
+        return lambda a: None if a is None else _as_torch(a, tdt).to(X.device)
+    ndt = torch.zeros(0, dtype=dtype).numpy().dtype if is_t else np.dtype(dtype)
+    return lambda a: None if a is None else np.asarray(_to_numpy(a), ndt)
+
 # %% ../nbs/02_gradients.ipynb #97df4e91
 def check_grad(X, # features (n, d)
                y, # targets
@@ -284,14 +320,7 @@ def check_grad(X, # features (n, d)
                sample_weight=None, # optional (n,) weights
               )->dict: # {'autograd': rel. error vs autograd, 'numerical': vs finite differences}
     "Relative error of `mse_grad` against autograd (same dtype) and float64 finite differences."
-    if isinstance(X, torch.Tensor):
-        is_t = isinstance(dtype, torch.dtype)
-        tdt = dtype if is_t else torch.from_numpy(np.zeros(0, dtype)).dtype
-        cast = lambda a: None if a is None else _as_torch(a, tdt).to(X.device)
-    else:
-        is_t = isinstance(dtype, torch.dtype)
-        ndt = torch.zeros(0, dtype=dtype).numpy().dtype if is_t else np.dtype(dtype)
-        cast = lambda a: None if a is None else np.asarray(_to_numpy(a), ndt)
+    cast = _caster(X, dtype)
     args, sw = (cast(X), cast(y), cast(w), cast(b), l2), dict(sample_weight=sample_weight)
     hand = mse_grad(*args, **sw)
     return dict(autograd=rel_error(hand, autograd_grad(*args, **sw)),
@@ -444,6 +473,15 @@ def _gd_loop(X, y, s, theta, w, b, lr, l2, max_iter, tol, monitor)->tuple:
         if k < max_iter: theta -= lr * g
     return losses, False
 
+# %% ../nbs/02_gradients.ipynb #35da497c
+def _gd_setup(X, y, max_iter, patience, tol, l2)->tuple:
+    "The checked arguments of `gradient_descent`, once, at the boundary."
+    X, y = check_Xy(X, y)
+    max_iter = check_int(max_iter, 'max_iter', low=0)
+    patience = check_int(patience, 'patience', low=1)
+    tol, l2 = check_number(tol, 'tol', low=0), check_l2(l2, X.shape[1])
+    return X, y, max_iter, patience, tol, l2
+
 # %% ../nbs/02_gradients.ipynb #520197a0
 def gradient_descent(X, # features (n, d)
                      y, # targets (n,)
@@ -458,10 +496,7 @@ def gradient_descent(X, # features (n, d)
                      sample_weight=None, # optional (n,) weights s ≥ 0
                     )->GDResult:
     "Full-batch gradient descent on `mse_loss`, float64, stepping with `loss_grad`."
-    X, y = check_Xy(X, y)
-    max_iter = check_int(max_iter, 'max_iter', low=0)
-    patience = check_int(patience, 'patience', low=1)
-    tol, l2 = check_number(tol, 'tol', low=0), check_l2(l2, X.shape[1])
+    X, y, max_iter, patience, tol, l2 = _gd_setup(X, y, max_iter, patience, tol, l2)
     s = normalised_weights(sample_weight, len(y))
     if lr is None: lr = default_step_size(X, fit_intercept, l2, s)
     lr = check_number(lr, 'lr', low=0, low_open=True)
@@ -495,6 +530,24 @@ def _power(apply, k, n_iter, seed)->float:
         lam, v = float(v @ hv), hv
     return lam
 
+# %% ../nbs/02_gradients.ipynb #188c0075
+def _hessian_map(X, fit_intercept:bool, l2, s):
+    "The map v ↦ Hv = ∇L(v) with targets 0: one blocked pass of `loss_grad` over X."
+    d, zero = X.shape[1], np.zeros(len(X))
+    def H(v):
+        _, gw, gb = loss_grad(X, zero, v[:d], v[d] if fit_intercept else None, l2, s)
+        return np.append(gw, [] if gb is None else [gb])
+    return H
+
+# %% ../nbs/02_gradients.ipynb #7773078a
+def _step_choice(L:float, mu:float, method:str, tol:float)->StepChoice:
+    "The step, limit, κ and predicted steps that the eigenvalues L and μ give."
+    kappa = L / mu if mu > 0 else math.inf
+    lr = 2 / (L + mu) if method == 'gd' else 1 / L
+    rate = (kappa - 1) / (kappa + 1) if method == 'gd' else 1 - 1 / kappa
+    steps = math.log(tol) / math.log(rate) if 0 < rate < 1 else (0.0 if rate == 0 else math.inf)
+    return StepChoice(lr, L, mu, 2 / L, kappa, steps)
+
 # %% ../nbs/02_gradients.ipynb #4174eceb
 def auto_step(X, # features (n, d)
               method:str='gd', # 'gd' (best constant step 2/(L + μ)) or 'sgd' (1/L)
@@ -507,18 +560,11 @@ def auto_step(X, # features (n, d)
              )->StepChoice:
     "A step size from theory, with L, 2/L, κ and the predicted steps, from passes of `loss_grad`."
     X, method = check_X(X), check_choice(method, 'method', ('gd', 'sgd'))
-    s, d, zero = normalised_weights(sample_weight, len(X)), X.shape[1], np.zeros(len(X))
-    def H(v):   # Hv = ∇L(v) with targets 0: one blocked pass over X
-        _, gw, gb = loss_grad(X, zero, v[:d], v[d] if fit_intercept else None, l2, s)
-        return np.append(gw, [] if gb is None else [gb])
-    k = d + bool(fit_intercept)
+    s = normalised_weights(sample_weight, len(X))
+    H, k = _hessian_map(X, fit_intercept, l2, s), X.shape[1] + bool(fit_intercept)
     L = _power(H, k, n_iter, seed)
     mu = max(L - _power(lambda v: L * v - H(v), k, n_iter, seed + 1), 0.0)
-    kappa = L / mu if mu > 0 else math.inf
-    lr = 2 / (L + mu) if method == 'gd' else 1 / L
-    rate = (kappa - 1) / (kappa + 1) if method == 'gd' else 1 - 1 / kappa
-    steps = math.log(tol) / math.log(rate) if 0 < rate < 1 else (0.0 if rate == 0 else math.inf)
-    return StepChoice(lr, L, mu, 2 / L, kappa, steps)
+    return _step_choice(L, mu, method, tol)
 
 # %% ../nbs/02_gradients.ipynb #f9a22689
 def epoch_batches(n:int, # number of samples
@@ -532,9 +578,6 @@ def epoch_batches(n:int, # number of samples
     perm = np.random.default_rng([seed, epoch]).permutation(n)
     return [perm[i:i + batch_size] for i in range(0, n, batch_size)]
 
-# %% ../nbs/02_gradients.ipynb #4115842f
-LR_SCHEDULES = ('constant', 'invscaling', 'cosine')
-
 # %% ../nbs/02_gradients.ipynb #7498a90b
 def scheduled_lr(lr:float, # the base step size
                  schedule:str, # one of LR_SCHEDULES
@@ -547,7 +590,10 @@ def scheduled_lr(lr:float, # the base step size
     if schedule == 'invscaling': return lr / math.sqrt(1 + t / per_epoch)
     return lr * 0.5 * (1 + math.cos(math.pi * t / total))
 
-# %% ../nbs/02_gradients.ipynb #3903130b
+# %% ../nbs/02_gradients.ipynb #4115842f
+LR_SCHEDULES = ('constant', 'invscaling', 'cosine')
+
+# %% ../nbs/02_gradients.ipynb #86147634
 class IterateAverage:
     "Polyak–Ruppert averaging: the running mean of the iterates after the first `start` steps."
     def __init__(self, theta, # the parameter vector (numpy array or tensor) that the steps update
@@ -556,12 +602,14 @@ class IterateAverage:
         self.mean = theta.clone() if torch.is_tensor(theta) else theta.copy()
         self.start, self.t, self.k = start, 0, 0
 
-    def update(self, theta):
-        "Count one step; from step `start` on, fold `theta` into the mean (no history is kept)."
-        self.t += 1
-        if self.t <= self.start: return
-        self.k += 1
-        self.mean += (theta - self.mean) / self.k
+# %% ../nbs/02_gradients.ipynb #e7b9770f
+@patch
+def update(self:IterateAverage, theta):
+    "Count one step; from step `start` on, fold `theta` into the mean (no history is kept)."
+    self.t += 1
+    if self.t <= self.start: return
+    self.k += 1
+    self.mean += (theta - self.mean) / self.k
 
 # %% ../nbs/02_gradients.ipynb #677d66a6
 def _batch_buffers(k:int, d:int, weighted:bool)->tuple:
@@ -608,6 +656,31 @@ def _step_sizes(lr, schedule, epochs, per_epoch):
     total = epochs * per_epoch
     return (scheduled_lr(lr, schedule, t, total, per_epoch) for t in range(total))
 
+# %% ../nbs/02_gradients.ipynb #b32ac7b0
+def _sgd_monitor(X, y, w, b, l2, s, lr, batch_size, patience, fit_intercept)->DivergenceMonitor:
+    "The divergence rule of `sgd`, started at the loss at θ₀ on all data."
+    # one batch of everything is gradient descent
+    blowup = 1.0 if batch_size >= len(y) else SGD_BLOWUP
+    limit = lambda: 2 / lipschitz_constant(X, fit_intercept, l2, s)
+    return DivergenceMonitor(lr, limit, 'sgd', blowup, patience, SGD_GROWTH, 'epoch',
+                             start_loss=float(loss_grad(X, y, w, b, l2, s)[0]))
+
+# %% ../nbs/02_gradients.ipynb #6fc47dcc
+def _sgd_epochs(X, y, s, theta, w, b, l2, lrs, monitor, avg, epochs, batch_size, seed, tol)->list:
+    "The epochs of `sgd`, in place: the mean batch loss of each, until `tol` is met or all ran."
+    n, losses = len(y), []
+    bufs = _batch_buffers(min(batch_size, n), X.shape[1], s is not None)
+    for e in range(epochs):
+        batches = epoch_batches(n, batch_size, seed, e)
+        losses.append(_sgd_epoch(X, y, s, theta, w, b, l2, batches, bufs, lrs, monitor, avg, e))
+        monitor.trend(losses[-1], e)
+        stop = tol is not None and e and abs(losses[-2] - losses[-1]) <= tol * abs(losses[-2])
+        # the loss at θ itself, on all data: first and last epoch
+        if e == 0 or stop or e == epochs - 1:
+            monitor.check(float(loss_grad(X, y, w, b, l2, s)[0]), e)
+        if stop: break
+    return losses
+
 # %% ../nbs/02_gradients.ipynb #f6b36675
 def sgd(X, # features (n, d)
         y, # targets (n,)
@@ -631,25 +704,13 @@ def sgd(X, # features (n, d)
     s, (n, d) = normalised_weights(sample_weight, len(y)), X.shape
     per_epoch = -(-n // batch_size)   # ceil(n / batch_size)
     theta, w, b = _init(X, fit_intercept, w0, b0)
-    # one batch of everything is gradient descent
-    blowup = 1.0 if batch_size >= n else SGD_BLOWUP
-    monitor = DivergenceMonitor(lr, lambda: 2 / lipschitz_constant(X, fit_intercept, l2, s), 'sgd',
-                                blowup, patience, SGD_GROWTH, 'epoch',
-                                start_loss=float(loss_grad(X, y, w, b, l2, s)[0]))
+    monitor = _sgd_monitor(X, y, w, b, l2, s, lr, batch_size, patience, fit_intercept)
     # the run's second half
     avg = IterateAverage(theta, epochs * per_epoch // 2) if average else None
-    bufs, lrs, losses = _batch_buffers(min(batch_size, n), d, s is not None), _step_sizes(
-        lr, lr_schedule, epochs, per_epoch), []
+    lrs = _step_sizes(lr, lr_schedule, epochs, per_epoch)
     with np.errstate(over='ignore', invalid='ignore'):   # overflow becomes a DivergenceError
-        for e in range(epochs):
-            batches = epoch_batches(n, batch_size, seed, e)
-            losses.append(_sgd_epoch(X, y, s, theta, w, b, l2, batches, bufs, lrs, monitor, avg, e))
-            monitor.trend(losses[-1], e)
-            stop = tol is not None and e and abs(losses[-2] - losses[-1]) <= tol * abs(losses[-2])
-            # the loss at θ itself, on all data: first and last epoch
-            if e == 0 or stop or e == epochs - 1:
-                monitor.check(float(loss_grad(X, y, w, b, l2, s)[0]), e)
-            if stop: break
+        losses = _sgd_epochs(X, y, s, theta, w, b, l2, lrs, monitor, avg, epochs, batch_size, seed,
+                             tol)
     converged = tol is not None and len(losses) < epochs
     final = avg.mean if avg is not None and avg.k else theta
     b = None if b is None else float(final[d])
@@ -675,29 +736,6 @@ def _batch_stream(n:int, batch_size:int, seed:int):
         yield from epoch_batches(n, batch_size, seed, epoch)
         epoch += 1
 
-# %% ../nbs/02_gradients.ipynb #fb030944
-def lr_range_test(X, # features (n, d)
-                  y, # targets (n,)
-                  start_lr:float=1e-6, # the first step size
-                  end_lr:float=10.0, # the last, reached after n_steps if nothing blows up first
-                  n_steps:int=100, # steps of plain SGD on `loss_grad`, one per batch
-                  batch_size:int=64, # samples per batch
-                  fit_intercept:bool=True, # learn an intercept
-                  beta:float=0.98, # exponential smoothing of the recorded loss (fast.ai's); 0: raw
-                  blowup:float=4.0, # stop once the loss passes this many times its lowest value
-                  seed:int=0, # shuffling seed (see `epoch_batches`)
-                 )->RangeTest:
-    "fast.ai's learning-rate range test on the checked gradient: the step grows geometrically each batch."
-    X, y = check_Xy(X, y)
-    start_lr = check_number(start_lr, 'start_lr', low=0, low_open=True)
-    lrs = np.geomspace(start_lr, check_number(end_lr, 'end_lr', low=start_lr, low_open=True),
-                       check_int(n_steps, 'n_steps', low=2))
-    beta = check_number(beta, 'beta', low=0, high=1, high_open=True)
-    blowup = check_number(blowup, 'blowup', low=1, low_open=True)
-    batches = _batch_stream(len(X), check_int(batch_size, 'batch_size', low=1), check_seed(seed))
-    w, b = np.zeros(X.shape[1]), (0.0 if fit_intercept else None)
-    return _range_run(X, y, w, b, lrs, batches, beta, blowup)
-
 # %% ../nbs/02_gradients.ipynb #2f978552
 def _range_run(X, y, w, b, lrs, batches, beta, blowup)->RangeTest:
     "The steps of `lr_range_test`, from (w, b) in place."
@@ -714,3 +752,31 @@ def _range_run(X, y, w, b, lrs, batches, beta, blowup)->RangeTest:
     low = int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan)))
     blown = not losses[-1] <= blowup * np.nanmin(losses)
     return RangeTest(lrs[:k], losses, float(lrs[low]), float(lrs[k - 1]) if blown else math.inf)
+
+# %% ../nbs/02_gradients.ipynb #2df50336
+def _range_grid(start_lr:float, end_lr:float, n_steps:int)->np.ndarray:
+    "The checked geometric grid of step sizes, `start_lr` to `end_lr` in `n_steps`."
+    start_lr = check_number(start_lr, 'start_lr', low=0, low_open=True)
+    end_lr = check_number(end_lr, 'end_lr', low=start_lr, low_open=True)
+    return np.geomspace(start_lr, end_lr, check_int(n_steps, 'n_steps', low=2))
+
+# %% ../nbs/02_gradients.ipynb #fb030944
+def lr_range_test(X, # features (n, d)
+                  y, # targets (n,)
+                  start_lr:float=1e-6, # the first step size
+                  end_lr:float=10.0, # the last, reached after n_steps if nothing blows up first
+                  n_steps:int=100, # steps of plain SGD on `loss_grad`, one per batch
+                  batch_size:int=64, # samples per batch
+                  fit_intercept:bool=True, # learn an intercept
+                  beta:float=0.98, # exponential smoothing of the recorded loss (fast.ai's); 0: raw
+                  blowup:float=4.0, # stop once the loss passes this many times its lowest value
+                  seed:int=0, # shuffling seed (see `epoch_batches`)
+                 )->RangeTest:
+    "fast.ai's learning-rate range test on `loss_grad`: the step grows geometrically each batch."
+    X, y = check_Xy(X, y)
+    lrs = _range_grid(start_lr, end_lr, n_steps)
+    beta = check_number(beta, 'beta', low=0, high=1, high_open=True)
+    blowup = check_number(blowup, 'blowup', low=1, low_open=True)
+    batches = _batch_stream(len(X), check_int(batch_size, 'batch_size', low=1), check_seed(seed))
+    w, b = np.zeros(X.shape[1]), (0.0 if fit_intercept else None)
+    return _range_run(X, y, w, b, lrs, batches, beta, blowup)
