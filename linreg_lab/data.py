@@ -756,12 +756,13 @@ def _split_sizes(n:int, # number of samples
                  test_size, # a fraction in (0, 1) or a number of rows, as train_test_split takes it
                 )->tuple: # (n_train, n_test), both at least 1
     "The sizes train_test_split makes, or a ValueError when a part would be empty."
-    if isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool): n_test = int(test_size)
-    else: n_test = math.ceil(check_number(test_size, 'test_size', low=0, high=1, low_open=True,
-                                          high_open=True) * n)
+    rows = isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool)
+    n_test = int(test_size) if rows else math.ceil(n * check_number(
+        test_size, 'test_size', low=0, high=1, low_open=True, high_open=True))
     if not 1 <= n_test <= n - 1:
-        raise ValueError(f"test_size={test_size!r} splits {n} samples into {n - n_test} training and "
-                         f"{n_test} test rows: each part needs at least one; change test_size or add data")
+        raise ValueError(f"test_size={test_size!r} splits {n} samples into {n - n_test} training "
+                         f"and {n_test} test rows: each part needs at least one; change test_size "
+                         "or add data")
     return n - n_test, n_test
 
 # %% ../nbs/01_data.ipynb #74110881
