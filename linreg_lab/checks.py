@@ -28,9 +28,9 @@ def _as_float(a, name:str)->np.ndarray:
     return arr.astype(np.float64, copy=False)
 
 # %% ../nbs/00a_checks.ipynb #52fcc2d6
-def _row_blocks(n:int, d:int): # yields slices of about 2**20 entries (8 MB of float64) each
+def _row_blocks(n:int, d:int): # slices of about 2**17 entries (1 MB of float64, cache-sized)
     "Slices of rows in blocks: bounded extra memory whatever n is."
-    step = max(1, 2**20 // max(d, 1))
+    step = max(1, 2**17 // max(d, 1))
     for i in range(0, n, step): yield slice(i, min(i + step, n))
 
 # %% ../nbs/00a_checks.ipynb #cb435fa5

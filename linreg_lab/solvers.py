@@ -109,21 +109,22 @@ def centred_gram(X:np.ndarray, # design (n, d), float64
                  x_mean:np.ndarray, # subtracted from every (scaled) row of X
                  y_mean:float, # subtracted from y
                  sqrt_w:np.ndarray|None=None, # √w for each row, or None
-                 chunk_rows:int|None=None, # rows per block (default: blocks of about 4 MB)
+                 chunk_rows:int|None=None, # rows per block (default: blocks of about 2 MB, cache-sized)
                  exponent:np.ndarray|None=None, # per-column powers of two: use X·2**-exponent
                 )->tuple: # (G = X̃ᵀWX̃ (d, d), g = X̃ᵀWỹ (d,))
     "The centred, weighted Gram matrix and right-hand side, built block by block without copying X."
     n, d = X.shape
-    step = chunk_rows or max(256, 2**19 // d)
-    G, g, buf = np.zeros((d, d), order='F'), np.zeros(d), np.empty((min(step, n), d))
+    step = chunk_rows or max(256, 2**18 // (d + 1))
+    G, buf = np.zeros((d + 1, d + 1), order='F'), np.empty((min(step, n), d + 1))
     for i in range(0, n, step):
-        Zb = buf[:len(X[i:i+step])]   # one reused block: no allocation per step
-        times_pow2(X[i:i+step], 0 if exponent is None else -exponent, out=Zb)
-        Zb -= x_mean; zb = y[i:i+step] - y_mean
-        if sqrt_w is not None: Zb *= sqrt_w[i:i+step, None]; zb *= sqrt_w[i:i+step]
-        G = blas.dsyrk(1.0, Zb.T, beta=1.0, c=G, trans=0, overwrite_c=1)   # G += ZbᵀZb, upper half
-        g += Zb.T @ zb
-    return np.triu(G) + np.triu(G, 1).T, g
+        Zb = buf[:len(y[i:i+step])]   # [x̃ | ỹ] of the block, in one reused buffer
+        times_pow2(X[i:i+step], 0 if exponent is None else -exponent, out=Zb[:, :d])
+        Zb[:, :d] -= x_mean; np.subtract(y[i:i+step], y_mean, out=Zb[:, d])
+        if sqrt_w is not None: Zb *= sqrt_w[i:i+step, None]
+        # one syrk gives G and g (its last column): alternating BLAS calls cost thread hand-offs
+        G = blas.dsyrk(1.0, Zb.T, beta=1.0, c=G, trans=0, overwrite_c=1)   # upper half of ZbᵀZb
+    G = np.triu(G) + np.triu(G, 1).T
+    return G[:d, :d].copy(), G[:d, d].copy()
 
 # %% ../nbs/04_solvers.ipynb #abd757e7
 class _Cholesky(NamedTuple):
