@@ -66,16 +66,19 @@ def stream_fit(path, env):
     "The streaming fit in a child process: its JSON report (the CLI's `fit` command when there is one)."
     from linreg_lab.cli import COMMANDS
     if 'fit' in COMMANDS:
-        wrap = ("import json, resource, sys, time; t = time.perf_counter()\n"
+        wrap = ("import json, resource, sys, time\n"
                 "from linreg_lab.cli import main\n"
+                "rss = lambda k: int(next(l for l in open('/proc/self/status') if l.startswith(k)).split()[1]) / 1024\n"
+                "after_imports = rss('VmRSS'); t = time.perf_counter()\n"
                 "rc = main(['fit', '--data', sys.argv[1], '--target', '-1', '--json'])\n"
-                "print(json.dumps(dict(rc=rc, seconds=time.perf_counter() - t, "
+                "print(json.dumps(dict(rc=rc, seconds=time.perf_counter() - t, hwm_mb=rss('VmHWM'), "
+                "after_imports_mb=after_imports, "
                 "maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)), file=sys.stderr)")
         res = subprocess.run([sys.executable, '-c', wrap, str(path)], env=env, capture_output=True, text=True,
                              check=True)
         rep = json.loads(res.stderr.strip().splitlines()[-1])
         out = json.loads(res.stdout[res.stdout.index('{'):])
-        return dict(rep, via='linreg_lab fit (seconds include its imports)', coef=out['coef'],
+        return dict(rep, via='linreg_lab fit (after its imports)', coef=out['coef'],
                     intercept=out['intercept'])
     res = subprocess.run([sys.executable, '-c', STREAM_CHILD, str(path), str(CHUNK_ROWS)], env=env,
                          capture_output=True, text=True, check=True)

@@ -547,8 +547,9 @@ def lre(estimate, # estimated value(s)
 # %% ../nbs/04_solvers.ipynb #ccb9a970
 def _upper_cholesky(Zt:np.ndarray, # (k, m): a C-ordered chunk's transpose (Fortran order, no copy)
                    )->tuple: # (R with RᵀR = ZᵀZ, None if not positive definite; 1/cond₁(R))
-    "Upper Cholesky factor of the Gram matrix ZᵀZ, from one symmetric rank-k update (BLAS syrk)."
-    R, info = lapack.dpotrf(blas.dsyrk(1.0, Zt), lower=0, clean=1, overwrite_a=1)
+    "Upper Cholesky factor of the Gram matrix ZᵀZ, from one matrix product."
+    # numpy's AᵀA product: measured faster than BLAS syrk on OpenBLAS
+    R, info = lapack.dpotrf(Zt @ Zt.T, lower=0, clean=1, overwrite_a=1)
     return (None, 0.0) if info != 0 else (R, float(lapack.dtrcon(R)[0]))
 
 # %% ../nbs/04_solvers.ipynb #ef8187ce
@@ -574,7 +575,7 @@ def _chunk_r(Z:np.ndarray, # (m, k) C-ordered and finite; overwritten
         R[:, nonzero] = _chunk_r(np.ascontiguousarray(Z[:, nonzero]))
         return R
     e = np.frexp(big)[1]
-    np.ldexp(Z, -e, out=Z)   # exact: column maxima in [0.5, 1)
+    times_pow2(Z, -e, out=Z)   # exact: column maxima in [0.5, 1)
     R = _cholesky_qr2(Z) if len(Z) >= 2 * Z.shape[1] else None
     return np.ldexp(R if R is not None else np.linalg.qr(Z, mode='r'), e)
 
