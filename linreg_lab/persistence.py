@@ -359,12 +359,16 @@ def predict(self:SavedModel, X)->np.ndarray:
 
 # %% ../nbs/08_persistence.ipynb #38fc5efa
 @patch
-def predict_interval(self:SavedModel, X, alpha:float=0.05, kind:str='confidence')->tuple:
+def predict_interval(self:SavedModel, X, # new rows in the units the model was trained on
+                     alpha:float=0.05, # 1 − the coverage
+                     kind:str='confidence', # 'confidence' (the mean) or 'prediction' (new observations)
+                     weights=None, # (m,) weights of the new observations; None: 1
+                    )->tuple: # (prediction, lower, upper)
     "(prediction, lower, upper) of a closed-form `LinearRegressor`: 'confidence' or 'prediction'."
     if not isinstance(self.model, LinearRegressor):
         raise ValueError("intervals need a LinearRegressor fitted in closed form (solver 'auto', "
                          f"'cholesky', 'qr' or 'svd'); this model is a {self.kind}")
-    return self.model.predict_interval(self.transform(X), alpha=alpha, kind=kind)
+    return self.model.predict_interval(self.transform(X), alpha=alpha, kind=kind, weights=weights)
 
 # %% ../nbs/08_persistence.ipynb #53c59438
 def _key_file(p:Path)->tuple:
@@ -552,6 +556,9 @@ def _restore_attributes(est:LinearRegressor, attrs:dict, arrays:dict)->LinearReg
     if np.shape(est.coef_) != (est.n_features_in_,):
         raise ModelFileError(f"coef_ has shape {np.shape(est.coef_)} but n_features_in_ is "
                              f"{est.n_features_in_}")
+    # fit sets a numpy float64 (scikit-learn's type); the file's JSON gives back a Python float
+    try: est.intercept_ = np.float64(check_number(est.intercept_, 'intercept_'))
+    except (TypeError, ValueError) as e: raise ModelFileError(f"the saved {e}") from None
     return est
 
 # %% ../nbs/08_persistence.ipynb #605bc922
