@@ -361,7 +361,7 @@ def predict(self:SavedModel, X)->np.ndarray:
 @patch
 def predict_interval(self:SavedModel, X, # new rows in the units the model was trained on
                      alpha:float=0.05, # 1 − the coverage
-                     kind:str='confidence', # 'confidence' (the mean) or 'prediction' (new observations)
+                     kind:str='confidence', # 'confidence' (the mean) or 'prediction' (new rows)
                      weights=None, # (m,) weights of the new observations; None: 1
                     )->tuple: # (prediction, lower, upper)
     "(prediction, lower, upper) of a closed-form `LinearRegressor`: 'confidence' or 'prediction'."

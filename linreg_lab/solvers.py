@@ -109,7 +109,7 @@ def centred_gram(X:np.ndarray, # design (n, d), float64
                  x_mean:np.ndarray, # subtracted from every (scaled) row of X
                  y_mean:float, # subtracted from y
                  sqrt_w:np.ndarray|None=None, # √w for each row, or None
-                 chunk_rows:int|None=None, # rows per block (default: blocks of about 2 MB, cache-sized)
+                 chunk_rows:int|None=None, # rows per block (default: cache-sized, about 2 MB)
                  exponent:np.ndarray|None=None, # per-column powers of two: use X·2**-exponent
                 )->tuple: # (G = X̃ᵀWX̃ (d, d), g = X̃ᵀWỹ (d,))
     "The centred, weighted Gram matrix and right-hand side, built block by block without copying X."
