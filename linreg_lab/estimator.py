@@ -67,7 +67,8 @@ def _standardised_problem(X:np.ndarray, # (n, d) features
     "The weighted ridge problem in standard units: Z, t, weights s of mean 1, penalties l2."
     cs = column_scales(X, sample_weight, fit_intercept)
     ys = column_scales(y[:, None], sample_weight, fit_intercept)
-    Z, t = (X - cs.mean) / cs.scale * ~cs.constant, (y - ys.mean[0]) / ys.scale[0]
+    Z = X - cs.mean; Z /= cs.scale; Z *= ~cs.constant   # one copy of X, then in place
+    t = (y - ys.mean[0]) / ys.scale[0]
     return dict(Z=Z, t=t, s=gradients.normalised_weights(sample_weight, len(X)),
                 l2=_standard_l2(alpha, cs.scale, sample_weight, len(X)), x_mean=cs.mean,
                 y_mean=float(ys.mean[0]), x_scale=cs.scale, y_scale=float(ys.scale[0]),
