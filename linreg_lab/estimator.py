@@ -349,7 +349,10 @@ LinearRegressor.partial_fit = available_if(_has_exact_partial_fit)(partial_fit)
 @patch
 def _check_stream(self:LinearRegressor, stream):
     "`fit_stream`'s checks: a closed form, valid parameters, a matching `StreamingLstsq` with data."
-    _has_exact_partial_fit(self); self._check_params()
+    if self.solver not in SOLVERS:
+        raise ValueError(f"fit_stream needs a closed-form solver {SOLVERS}; "
+                         f"got solver={self.solver!r}")
+    self._check_params()
     if not isinstance(stream, StreamingLstsq):
         raise TypeError(f"fit_stream needs a StreamingLstsq; got {type(stream).__name__}")
     if stream.fit_intercept != self.fit_intercept or stream.sum_weights == 0:

@@ -750,6 +750,9 @@ def _range_run(X, y, w, b, lrs, batches, beta, blowup)->RangeTest:
             w -= lr * gw
             if b is not None: b -= lr * gb
     losses = np.array(losses); k = len(losses)
+    if not np.isfinite(losses[0]):
+        raise ValueError(f"the loss at the start (all weights 0) is {losses[0]}: y is too large to "
+                         f"square in {y.dtype}; rescale or standardise X and y first")
     low = int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan)))
     blown = not losses[-1] <= blowup * np.nanmin(losses)
     return RangeTest(lrs[:k], losses, float(lrs[low]), float(lrs[k - 1]) if blown else math.inf)
